@@ -1,0 +1,244 @@
+using System.Text;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// Turns KV entries into configuration values: maps keys to paths, expands JSON values, keeps the newest
+/// revision of every key, and decides which key wins a path that several keys map to.
+/// Owned by the single thread that applies batches; readers only ever see the <see cref="ConfigurationView"/>
+/// it produces.
+/// </summary>
+internal sealed class BucketProjection
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly bool _expandJsonValues;
+
+    // What each key (case-sensitive, as NATS sees it) last contributed. Deleted keys stay as tombstones
+    // carrying their revision, so an older put can never resurrect them.
+    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
+
+    // For each path (case-insensitive, as configuration sees it), the key that supplies its value.
+    private readonly Dictionary<string, PathOwner> _owners = new(StringComparer.OrdinalIgnoreCase);
+
+    // Only paths that more than one key maps to: every contender, the winner included.
+    private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
+
+    public BucketProjection(bool expandJsonValues)
+    {
+        _expandJsonValues = expandJsonValues;
+    }
+
+    /// <summary>The highest revision applied so far (stale entries included, since they were read).</summary>
+    public ulong Revision { get; private set; }
+
+    /// <summary>How many keys currently have a value.</summary>
+    public int LiveKeyCount { get; private set; }
+
+    /// <summary>
+    /// Applies changes in revision order on top of <paramref name="view"/>. An entry older than what the key
+    /// already holds is ignored. Returns the new view (the same instance when nothing visible changed).
+    /// </summary>
+    public ConfigurationView Apply(IEnumerable<KvChange> changes, ConfigurationView view, List<ProjectionWarning> warnings)
+    {
+        var dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var change in changes)
+        {
+            ApplyOne(change, dirty, warnings);
+        }
+
+        if (dirty.Count == 0)
+        {
+            return view;
+        }
+
+        var set = new List<KeyValuePair<string, string?>>();
+        var removed = new List<string>();
+        foreach (var path in dirty)
+        {
+            var hadValue = view.TryGetValue(path, out var oldValue);
+            if (_owners.TryGetValue(path, out var owner))
+            {
+                if (!hadValue || !string.Equals(oldValue, owner.Value, StringComparison.Ordinal))
+                {
+                    set.Add(new KeyValuePair<string, string?>(owner.Path, owner.Value));
+                }
+            }
+            else if (hadValue)
+            {
+                removed.Add(path);
+            }
+        }
+
+        return view.With(set, removed);
+    }
+
+    /// <summary>
+    /// Replaces everything with <paramref name="changes"/>, the complete state of the bucket (after it was
+    /// recreated, say), and returns a view of exactly that.
+    /// </summary>
+    public ConfigurationView Replace(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
+    {
+        _keys.Clear();
+        _owners.Clear();
+        _contested.Clear();
+        Revision = 0;
+        LiveKeyCount = 0;
+        var dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var change in changes)
+        {
+            ApplyOne(change, dirty, warnings);
+        }
+
+        return ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)));
+    }
+
+    private void ApplyOne(KvChange change, HashSet<string> dirty, List<ProjectionWarning> warnings)
+    {
+        Revision = Math.Max(Revision, change.Revision);
+
+        var hasOld = _keys.TryGetValue(change.Key, out var old);
+        if (hasOld && old.Revision >= change.Revision)
+        {
+            return; // never apply an older revision of a key over a newer one
+        }
+
+        if (!NatsKvKeyMapper.TryToPath(change.Key, out var path, out var error))
+        {
+            warnings.Add(new ProjectionWarning(ProjectionWarningKind.MalformedKey, change.Key, change.Revision, error));
+            return;
+        }
+
+        KeyValuePair<string, string?>[] outputs;
+        if (change.IsDelete)
+        {
+            outputs = [];
+        }
+        else if (!TryDecode(change.Value.Span, out var text))
+        {
+            warnings.Add(new ProjectionWarning(ProjectionWarningKind.InvalidUtf8, change.Key, change.Revision));
+            return;
+        }
+        else
+        {
+            outputs = Project(change, path, text, warnings);
+        }
+
+        if (hasOld)
+        {
+            foreach (var (oldPath, _) in old.Outputs)
+            {
+                RemoveOwner(oldPath, change.Key);
+                dirty.Add(oldPath);
+            }
+
+            if (old.Outputs.Length > 0)
+            {
+                LiveKeyCount--;
+            }
+        }
+
+        foreach (var (newPath, value) in outputs)
+        {
+            AddOwner(new PathOwner(newPath, change.Key, change.Revision, value), warnings);
+            dirty.Add(newPath);
+        }
+
+        if (outputs.Length > 0)
+        {
+            LiveKeyCount++;
+        }
+
+        _keys[change.Key] = new KeyState(change.Revision, outputs);
+    }
+
+    private KeyValuePair<string, string?>[] Project(KvChange change, string path, string text, List<ProjectionWarning> warnings)
+    {
+        if (_expandJsonValues && JsonValueExpander.LooksLikeJson(text))
+        {
+            var expanded = new List<KeyValuePair<string, string?>>();
+            if (JsonValueExpander.TryExpand(path, text, expanded))
+            {
+                return [.. expanded];
+            }
+
+            warnings.Add(new ProjectionWarning(ProjectionWarningKind.InvalidJson, change.Key, change.Revision));
+        }
+
+        return [new KeyValuePair<string, string?>(path, text)];
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
+    {
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            text = string.Empty;
+            return false;
+        }
+    }
+
+    private void AddOwner(PathOwner candidate, List<ProjectionWarning> warnings)
+    {
+        if (!_owners.TryGetValue(candidate.Path, out var current))
+        {
+            _owners[candidate.Path] = candidate;
+            return;
+        }
+
+        if (!_contested.TryGetValue(candidate.Path, out var contenders))
+        {
+            contenders = [current];
+            _contested[candidate.Path] = contenders;
+        }
+
+        contenders.Add(candidate);
+        var winner = candidate.Revision > current.Revision ? candidate : current;
+        _owners[candidate.Path] = winner;
+        var loser = string.Equals(winner.Key, candidate.Key, StringComparison.Ordinal) ? current : candidate;
+        warnings.Add(new ProjectionWarning(ProjectionWarningKind.PathConflict, winner.Key, winner.Revision, candidate.Path, loser.Key));
+    }
+
+    private void RemoveOwner(string path, string key)
+    {
+        if (_contested.TryGetValue(path, out var contenders))
+        {
+            contenders.RemoveAll(c => string.Equals(c.Key, key, StringComparison.Ordinal));
+            if (contenders.Count == 0)
+            {
+                _contested.Remove(path);
+                _owners.Remove(path);
+                return;
+            }
+
+            var winner = contenders[0];
+            foreach (var contender in contenders)
+            {
+                if (contender.Revision > winner.Revision)
+                {
+                    winner = contender;
+                }
+            }
+
+            _owners[path] = winner;
+            if (contenders.Count == 1)
+            {
+                _contested.Remove(path);
+            }
+
+            return;
+        }
+
+        _owners.Remove(path);
+    }
+
+    /// <summary>What one key last contributed: its revision and the paths and values it produced.</summary>
+    private readonly record struct KeyState(ulong Revision, KeyValuePair<string, string?>[] Outputs);
+
+    /// <summary>One key's claim on one path.</summary>
+    private readonly record struct PathOwner(string Path, string Key, ulong Revision, string? Value);
+}

@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// Configuration read from a NATS JetStream Key-Value bucket and kept live by one watch. Its public surface
+/// beyond <see cref="IConfigurationProvider"/> is read-only state for health checks.
+/// </summary>
+/// <remarks>
+/// Readers never wait for the watcher and never see half of a batch: every batch of changes produces a new
+/// immutable view, swapped in atomically, followed by one reload.
+/// </remarks>
+public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDisposable
+{
+    private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly NatsKvConfigurationSource _source;
+    private readonly ILogger _logger;
+    private readonly NatsConnectionLease _connection;
+    private readonly PendingChanges _pending = new();
+    private readonly BucketProjection _projection;
+    private readonly BucketWatcher _watcher;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _writeLock = new();
+
+    private volatile ConfigurationView _view = ConfigurationView.Empty;
+    private Task? _watchLoop;
+    private Task? _applyLoop;
+    private int _started;
+    private int _disposed;
+    private long _appliedRevision;
+    private long _lastChangeTicks;
+
+    /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
+    /// <param name="source">The source's settings.</param>
+    public NatsKvConfigurationProvider(NatsKvConfigurationSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        source.Validate();
+        _source = source;
+        Bucket = source.Bucket!;
+        var loggerFactory = source.LoggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
+        _connection = new NatsConnectionLease(source, loggerFactory);
+        _projection = new BucketProjection(source.ExpandJsonValues);
+        _watcher = new BucketWatcher(source, _connection, _pending, _logger, () => _view.Count);
+    }
+
+    /// <summary>The bucket this provider reads.</summary>
+    public string Bucket { get; }
+
+    /// <summary>The highest bucket revision applied to this provider's configuration; 0 before anything was loaded.</summary>
+    public ulong AppliedRevision => (ulong)Interlocked.Read(ref _appliedRevision);
+
+    /// <summary>Whether the initial state of the bucket has been applied.</summary>
+    public bool IsLoaded => _initialStateApplied.Task.IsCompletedSuccessfully;
+
+    /// <summary>Whether the connection to NATS is open now.</summary>
+    public bool IsConnected => _connection.Current?.ConnectionState == NATS.Client.Core.NatsConnectionState.Open;
+
+    /// <summary>
+    /// Whether the provider is connected, watching, and has applied everything the bucket held when the watch
+    /// last reported its end of data.
+    /// </summary>
+    public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && AppliedRevision >= _pending.Revision;
+
+    /// <summary>When the last change was applied to this provider's configuration, if any was.</summary>
+    public DateTimeOffset? LastChangeTime => Interlocked.Read(ref _lastChangeTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>
+    /// Starts the watch and blocks until the bucket's initial state is applied, for at most
+    /// <see cref="NatsKvConfigurationSource.StartupTimeout"/>. Later calls return at once: the state stays live.
+    /// </summary>
+    /// <exception cref="NatsKvConfigurationException">
+    /// The bucket could not be loaded in time and the source is neither optional nor told to ignore it.
+    /// </exception>
+    public override void Load()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return;
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        _applyLoop = Task.Run(() => ApplyLoopAsync(_stopping.Token));
+        _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
+
+        // Plain blocking waits on thread-pool work: nothing here needs the caller's synchronisation context.
+        Task[] waitFor = _source.Optional || _source.OnLoadException is not null
+            ? [_initialStateApplied.Task, _watcher.FirstFailure]
+            : [_initialStateApplied.Task];
+        Task.WaitAny(waitFor, _source.StartupTimeout);
+        if (IsLoaded)
+        {
+            Log.InitialLoadCompleted(_logger, Bucket, _projection.LiveKeyCount, _view.Count, AppliedRevision, stopwatch.ElapsedMilliseconds);
+            return;
+        }
+
+        var cause = _watcher.LastFailure;
+        var exception = new NatsKvConfigurationException(
+            $"Could not load configuration from NATS KV bucket '{Bucket}' at {_connection.Servers} within {_source.StartupTimeout.TotalSeconds:0.###} s"
+            + (cause is null ? "." : $": {cause.GetType().Name}: {cause.Message}"),
+            Bucket,
+            _connection.Servers,
+            cause);
+
+        if (_source.Optional)
+        {
+            Log.OptionalSourceStartsEmpty(_logger, exception, Bucket, _connection.Servers);
+            return;
+        }
+
+        if (_source.OnLoadException is { } onLoadException)
+        {
+            var context = new NatsKvLoadExceptionContext(_source, exception);
+            onLoadException(context);
+            if (context.Ignore)
+            {
+                Log.OptionalSourceStartsEmpty(_logger, exception, Bucket, _connection.Servers);
+                return;
+            }
+        }
+
+        Dispose();
+        throw exception;
+    }
+
+    /// <inheritdoc />
+    public override bool TryGet(string key, out string? value) => _view.TryGetValue(key, out value);
+
+    /// <summary>
+    /// Sets a value in this process only, as every configuration provider does for <c>configuration[key] = value</c>.
+    /// It is not written to NATS, and the next change of the same path in the bucket replaces it.
+    /// </summary>
+    /// <param name="key">The configuration path.</param>
+    /// <param name="value">The value.</param>
+    public override void Set(string key, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_writeLock)
+        {
+            _view = _view.With([new KeyValuePair<string, string?>(key, value)], []);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
+    {
+        ArgumentNullException.ThrowIfNull(earlierKeys);
+        var view = _view;
+        var results = new List<string>();
+        foreach (var path in view.Paths)
+        {
+            if (parentPath is null)
+            {
+                results.Add(Segment(path, 0));
+            }
+            else if (path.Length > parentPath.Length
+                && path[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
+                && path.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
+            {
+                results.Add(Segment(path, parentPath.Length + 1));
+            }
+        }
+
+        results.AddRange(earlierKeys);
+        results.Sort(ConfigurationKeyComparer.Instance);
+        return results;
+    }
+
+    /// <summary>Stops the watch and waits (briefly) for it to end. A shared connection is left open.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _watcher.Detach();
+        var loops = new[] { _watchLoop, _applyLoop }.OfType<Task>().ToArray();
+        try
+        {
+            if (!Task.WaitAll(loops, DisposeTimeout))
+            {
+                Log.DisposeTimedOut(_logger, Bucket, (long)DisposeTimeout.TotalMilliseconds);
+            }
+        }
+        catch (AggregateException exception)
+        {
+            Log.WatchLoopCrashed(_logger, exception, Bucket);
+        }
+
+        if (!_connection.DisposeAsync().AsTask().Wait(DisposeTimeout))
+        {
+            Log.DisposeTimedOut(_logger, Bucket, (long)DisposeTimeout.TotalMilliseconds);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{nameof(NatsKvConfigurationProvider)} for NATS KV bucket '{Bucket}'{(_source.KeyPrefix is { } prefix ? $" (keys under '{prefix}.')" : string.Empty)} ({(_source.Optional ? "Optional" : "Required")})";
+
+    private static string Segment(string path, int start)
+    {
+        var end = path.IndexOf(ConfigurationPath.KeyDelimiter[0], start);
+        return end < 0 ? path[start..] : path[start..end];
+    }
+
+    private async Task ApplyLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _pending.WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_source.ReloadDelay > TimeSpan.Zero && IsLoaded)
+                {
+                    await Task.Delay(_source.ReloadDelay, cancellationToken).ConfigureAwait(false);
+                }
+
+                ApplyPending();
+                if (IsLoaded && !_source.ReloadOnChange)
+                {
+                    // Loaded once, as asked: stop watching.
+                    await _stopping.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            Log.WatchLoopCrashed(_logger, exception, Bucket);
+            throw;
+        }
+    }
+
+    private void ApplyPending()
+    {
+        var batch = _pending.Drain();
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+
+        var warnings = new List<ProjectionWarning>();
+        bool changed;
+        lock (_writeLock)
+        {
+            var previous = _view;
+            _view = batch.IsFullState
+                ? _projection.Replace(batch.Changes, warnings)
+                : _projection.Apply(batch.Changes, previous, warnings);
+            changed = !ReferenceEquals(previous, _view);
+            Interlocked.Exchange(ref _appliedRevision, (long)_projection.Revision);
+        }
+
+        LogWarnings(warnings);
+        var wasLoaded = IsLoaded;
+        if (batch.IsFullState && wasLoaded)
+        {
+            Log.BucketStateReplaced(_logger, Bucket, AppliedRevision);
+        }
+
+        if (changed)
+        {
+            Interlocked.Exchange(ref _lastChangeTicks, DateTimeOffset.UtcNow.UtcTicks);
+        }
+
+        _initialStateApplied.TrySetResult();
+        Log.BatchApplied(_logger, Bucket, batch.Changes.Count, AppliedRevision, changed && wasLoaded);
+
+        // The first state is read by Load() itself; every later change is announced, once per batch.
+        if (changed && wasLoaded && Volatile.Read(ref _disposed) == 0)
+        {
+            RaiseReload();
+        }
+    }
+
+    private void RaiseReload()
+    {
+        try
+        {
+            OnReload();
+        }
+        catch (Exception exception)
+        {
+            // A listener (options validation, say) threw: its problem is logged, the watch goes on.
+            Log.ReloadListenerFailed(_logger, exception, Bucket, AppliedRevision);
+        }
+    }
+
+    private void LogWarnings(List<ProjectionWarning> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            switch (warning.Kind)
+            {
+                case ProjectionWarningKind.MalformedKey:
+                    Log.MalformedKeySkipped(_logger, Bucket, warning.Key, warning.Revision, warning.Detail);
+                    break;
+                case ProjectionWarningKind.InvalidUtf8:
+                    Log.InvalidUtf8Skipped(_logger, Bucket, warning.Key, warning.Revision);
+                    break;
+                case ProjectionWarningKind.InvalidJson:
+                    Log.InvalidJsonKeptAsString(_logger, Bucket, warning.Key, warning.Revision);
+                    break;
+                case ProjectionWarningKind.PathConflict:
+                    Log.PathConflict(_logger, Bucket, warning.Detail ?? string.Empty, warning.Key, warning.OtherKey ?? string.Empty, warning.Revision);
+                    break;
+            }
+        }
+    }
+}

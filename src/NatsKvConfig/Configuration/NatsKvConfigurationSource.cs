@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// Describes a NATS JetStream Key-Value bucket to read configuration from, and how to watch it.
+/// Add it with <c>builder.Configuration.AddNatsKv(...)</c>.
+/// </summary>
+public sealed class NatsKvConfigurationSource : IConfigurationSource
+{
+    /// <summary>The default server URL when neither <see cref="Url"/> nor the <c>NATS_URL</c> variable is set.</summary>
+    public const string DefaultUrl = "nats://localhost:4222";
+
+    /// <summary>The name of the KV bucket to read. Required.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>
+    /// The server URL, or a comma-separated list of cluster URLs. Defaults to the <c>NATS_URL</c> environment
+    /// variable, else <see cref="DefaultUrl"/>. Ignored when <see cref="NatsOpts"/> or <see cref="Connection"/> is set.
+    /// </summary>
+    public string Url { get; set; } = Environment.GetEnvironmentVariable("NATS_URL") is { Length: > 0 } url ? url : DefaultUrl;
+
+    /// <summary>
+    /// Full NATS.Net connection options, for authentication and TLS. Wins over <see cref="Url"/>.
+    /// Ignored when <see cref="Connection"/> is set.
+    /// </summary>
+    public NatsOpts? NatsOpts { get; set; }
+
+    /// <summary>
+    /// An existing connection to share with the rest of the app. The provider never disposes it.
+    /// </summary>
+    public INatsConnection? Connection { get; set; }
+
+    /// <summary>
+    /// Loads only keys under <c>KeyPrefix.</c> (a NATS key prefix such as <c>myapp</c> or <c>myapp.prod</c>),
+    /// watched server-side as <c>KeyPrefix.&gt;</c>; the prefix is removed from the configuration paths.
+    /// </summary>
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>
+    /// When <see langword="true"/>, an unreachable server or a missing bucket does not fail start-up:
+    /// configuration starts empty and loads in the background as soon as the bucket is reachable.
+    /// </summary>
+    public bool Optional { get; set; }
+
+    /// <summary>Whether changes in the bucket are applied live and raise a reload. Defaults to <see langword="true"/>.</summary>
+    public bool ReloadOnChange { get; set; } = true;
+
+    /// <summary>
+    /// How long to wait after a change before applying it, so that a burst of changes raises one reload.
+    /// Zero (the default) applies a change as soon as it arrives, together with every change already pending.
+    /// </summary>
+    public TimeSpan ReloadDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long <c>Build()</c> may wait for the initial state. Defaults to 10 seconds.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Whether a value that is a JSON object or array expands into child configuration paths.
+    /// Defaults to <see langword="true"/>.
+    /// </summary>
+    public bool ExpandJsonValues { get; set; } = true;
+
+    /// <summary>
+    /// Called when the initial load fails. Set <see cref="NatsKvLoadExceptionContext.Ignore"/> to start with
+    /// empty configuration (and keep loading in the background) instead of throwing.
+    /// </summary>
+    public Action<NatsKvLoadExceptionContext>? OnLoadException { get; set; }
+
+    /// <summary>
+    /// Called when the watch fails; returns how long to wait before the next attempt. The default backs off
+    /// exponentially from 100 ms to 10 seconds.
+    /// </summary>
+    public Func<NatsKvWatchExceptionContext, TimeSpan>? OnWatchException { get; set; }
+
+    /// <summary>Where the provider logs. Providers are built before dependency injection exists, so it is set here.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// How often an idle watch checks the bucket is still there and that nothing was missed. Internal: tests
+    /// shorten it; the default suits production.
+    /// </summary>
+    internal TimeSpan WatchProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new NatsKvConfigurationProvider(this);
+
+    /// <summary>Checks the settings and says which one is wrong.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Bucket))
+        {
+            throw new InvalidOperationException($"{nameof(NatsKvConfigurationSource)}.{nameof(Bucket)} must be set to the name of a NATS KV bucket.");
+        }
+
+        if (!IsValidBucketName(Bucket))
+        {
+            throw new InvalidOperationException($"'{Bucket}' is not a valid NATS KV bucket name: use only A-Z a-z 0-9 - _.");
+        }
+
+        if (KeyPrefix is { } prefix && (prefix.Length == 0 || !NatsKvKeyMapper.IsValidKey(prefix)))
+        {
+            throw new InvalidOperationException($"KeyPrefix '{prefix}' is not a valid NATS key prefix: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots.");
+        }
+
+        if (StartupTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{nameof(StartupTimeout)} must be positive; it is {StartupTimeout}.");
+        }
+
+        if (ReloadDelay < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{nameof(ReloadDelay)} cannot be negative; it is {ReloadDelay}.");
+        }
+    }
+
+    private static bool IsValidBucketName(string name)
+    {
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// Every log line the library writes, with fixed event ids (documented in docs/monitoring.md).
+/// Messages name buckets, keys, revisions and server URLs without credentials, never values.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {KeyCount} keys ({PathCount} configuration paths) from NATS KV bucket '{Bucket}' at revision {Revision} in {ElapsedMs} ms")]
+    public static partial void InitialLoadCompleted(ILogger logger, string bucket, int keyCount, int pathCount, ulong revision, long elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "NATS KV bucket '{Bucket}' at {Servers} could not be loaded; the source is optional, so configuration starts empty and loads as soon as the bucket is reachable")]
+    public static partial void OptionalSourceStartsEmpty(ILogger logger, Exception exception, string bucket, string servers);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Applied a batch of {ChangeCount} changes from NATS KV bucket '{Bucket}' up to revision {Revision}; reload raised: {Reloaded}")]
+    public static partial void BatchApplied(ILogger logger, string bucket, int changeCount, ulong revision, bool reloaded);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "NATS KV bucket '{Bucket}' was replaced (deleted and recreated, or purged); reloaded its full state at revision {Revision}")]
+    public static partial void BucketStateReplaced(ILogger logger, string bucket, ulong revision);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Skipped key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}': it cannot be mapped to a configuration path: {Reason}")]
+    public static partial void MalformedKeySkipped(ILogger logger, string bucket, string key, ulong revision, string? reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Skipped key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}': its value is not valid UTF-8; the key keeps its earlier value")]
+    public static partial void InvalidUtf8Skipped(ILogger logger, string bucket, string key, ulong revision);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}' looks like JSON but does not parse (or repeats a property name); it is kept as a plain string")]
+    public static partial void InvalidJsonKeptAsString(ILogger logger, string bucket, string key, ulong revision);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Keys '{WinningKey}' and '{OtherKey}' of NATS KV bucket '{Bucket}' both map to configuration path '{Path}' (configuration is case-insensitive); '{WinningKey}' wins with the higher revision {Revision}")]
+    public static partial void PathConflict(ILogger logger, string bucket, string path, string winningKey, string otherKey, ulong revision);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Watching NATS KV bucket '{Bucket}' at {Servers} failed ({FailureCount} in a row); retrying in {DelayMs} ms from revision {Revision}")]
+    public static partial void WatchFailed(ILogger logger, Exception exception, string bucket, string servers, int failureCount, long delayMs, ulong revision);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "NATS KV bucket '{Bucket}' does not exist (was it deleted?); keeping the last {PathCount} configuration values and retrying")]
+    public static partial void BucketMissing(ILogger logger, string bucket, int pathCount);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Connection to NATS for bucket '{Bucket}' is back; resuming the watch from revision {Revision}")]
+    public static partial void WatchResuming(ILogger logger, string bucket, ulong revision);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Disconnected from NATS; serving the last configuration of bucket '{Bucket}' (revision {Revision}) until the connection is back")]
+    public static partial void Disconnected(ILogger logger, string bucket, ulong revision);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "The watch of NATS KV bucket '{Bucket}' stopped delivering (it is at revision {Revision}, the bucket at {BucketRevision}); restarting it")]
+    public static partial void WatchStalled(ILogger logger, string bucket, ulong revision, ulong bucketRevision);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "A configuration change listener threw while reloading bucket '{Bucket}' at revision {Revision}; the watch goes on")]
+    public static partial void ReloadListenerFailed(ILogger logger, Exception exception, string bucket, ulong revision);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "The watch of NATS KV bucket '{Bucket}' did not stop within {TimeoutMs} ms of disposal")]
+    public static partial void DisposeTimedOut(ILogger logger, string bucket, long timeoutMs);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The watch loop of NATS KV bucket '{Bucket}' ended unexpectedly")]
+    public static partial void WatchLoopCrashed(ILogger logger, Exception exception, string bucket);
+}

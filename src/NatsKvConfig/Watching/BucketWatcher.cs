@@ -1,0 +1,366 @@
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// Keeps one KV watch of the bucket (or of <c>KeyPrefix.&gt;</c>) running and feeds what it reads into
+/// <see cref="PendingChanges"/>. The same watch reads the initial state and then the live changes, so
+/// nothing written in between is missed. After a failure, a reconnect or a stall it resumes from the last
+/// revision read; after the bucket was replaced it reads the full state again.
+/// </summary>
+internal sealed class BucketWatcher
+{
+    private static readonly TimeSpan MaxDefaultBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly NatsKvConfigurationSource _source;
+    private readonly string _bucket;
+    private readonly string _filter;
+    private readonly int _prefixLength;
+    private readonly NatsConnectionLease _connection;
+    private readonly PendingChanges _pending;
+    private readonly ILogger _logger;
+    private readonly Func<int> _pathCount;
+    private readonly TaskCompletionSource<Exception> _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CancellationTokenSource? _currentWatch;
+    private CancellationTokenSource? _currentBackoff;
+    private DateTimeOffset? _streamCreated;
+    private ulong _initialBoundary;
+    private bool _boundaryKnown;
+    private bool _bucketMissingLogged;
+    private volatile bool _caughtUp;
+    private volatile bool _disconnected;
+    private long _lastEntryTicks;
+
+    public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, Func<int> pathCount)
+    {
+        _source = source;
+        _bucket = source.Bucket!;
+        _filter = source.KeyPrefix is { Length: > 0 } prefix ? prefix + ".>" : ">";
+        _prefixLength = source.KeyPrefix is { Length: > 0 } p ? p.Length + 1 : 0;
+        _connection = connection;
+        _pending = pending;
+        _logger = logger;
+        _pathCount = pathCount;
+        _connection.Opened += OnConnectionOpened;
+        _connection.Disconnected += OnConnectionDisconnected;
+    }
+
+    /// <summary>Completes with the first failure, so an optional source's start-up need not wait out its timeout.</summary>
+    public Task<Exception> FirstFailure => _firstFailure.Task;
+
+    /// <summary>The most recent failure, if the watch is not running now.</summary>
+    public Exception? LastFailure { get; private set; }
+
+    /// <summary>Whether the watch is live and has delivered everything the bucket held when it last looked.</summary>
+    public bool IsCaughtUp => _caughtUp && !_disconnected;
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, retrying with back-off.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await WatchOnceAsync(cancellationToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                _caughtUp = false;
+                failures++;
+                LastFailure = exception;
+                _firstFailure.TrySetResult(exception);
+                if (IsStreamNotFound(exception))
+                {
+                    if (!_bucketMissingLogged)
+                    {
+                        _bucketMissingLogged = true;
+                        Log.BucketMissing(_logger, _bucket, _pathCount());
+                    }
+                }
+
+                var delay = Backoff(exception, failures);
+                Log.WatchFailed(_logger, exception, _bucket, _connection.Servers, failures, (long)delay.TotalMilliseconds, _pending.Revision);
+                using var backoff = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Volatile.Write(ref _currentBackoff, backoff);
+                try
+                {
+                    await Task.Delay(delay, backoff.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The connection came back: retry now rather than wait out the back-off.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                finally
+                {
+                    Volatile.Write(ref _currentBackoff, null);
+                }
+            }
+        }
+    }
+
+    private TimeSpan Backoff(Exception exception, int failures)
+    {
+        if (_source.OnWatchException is { } onWatchException)
+        {
+            var chosen = onWatchException(new NatsKvWatchExceptionContext(_source, exception, failures));
+            return chosen < TimeSpan.Zero ? TimeSpan.Zero : chosen;
+        }
+
+        var milliseconds = 100 * Math.Pow(2, Math.Min(failures - 1, 10));
+        return TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxDefaultBackoff.TotalMilliseconds));
+    }
+
+    private async Task WatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _connection.GetOpenAsync(cancellationToken).ConfigureAwait(false);
+        var js = new NatsJSContext(connection);
+        var store = await new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).ConfigureAwait(false);
+        var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        _bucketMissingLogged = false;
+
+        // A different creation time, or a stream that ends before what we read, is another bucket under the same name.
+        var replaced = _streamCreated is { } created && (created != status.Info.Created || status.Info.State.LastSeq < _pending.Revision);
+        _streamCreated = status.Info.Created;
+        var fullState = _pending.Revision == 0 || replaced || _pending.IsReadingFullState;
+
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _currentWatch, watch);
+        _caughtUp = false;
+        _disconnected = false;
+        var resumeAt = 0UL;
+        if (fullState)
+        {
+            _pending.BeginFullState();
+            (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
+            if (_boundaryKnown && _initialBoundary == 0)
+            {
+                _pending.CompleteFullState();
+            }
+        }
+        else
+        {
+            resumeAt = _pending.Revision + 1;
+        }
+
+        var opts = new NatsKVWatchOpts
+        {
+            ResumeAtRevision = resumeAt,
+            OnNoData = _ =>
+            {
+                // Nothing to read at the start: the state is complete (an empty bucket sends no Delta == 0).
+                _pending.CompleteFullState();
+                _caughtUp = true;
+                return new ValueTask<bool>(false);
+            },
+        };
+
+        var probe = ProbeAsync(store, js, watch);
+        try
+        {
+            await foreach (var entry in store.WatchAsync(_filter, NatsRawSerializer<byte[]>.Default, opts, watch.Token).ConfigureAwait(false))
+            {
+                Volatile.Write(ref _lastEntryTicks, Environment.TickCount64);
+                var key = _prefixLength == 0 ? entry.Key : entry.Key[_prefixLength..];
+                _pending.Add(new KvChange(key, entry.Revision, entry.Operation != NatsKVOperation.Put, entry.Value ?? [], entry.Created));
+                if (_pending.IsReadingFullState)
+                {
+                    await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (entry.Delta == 0)
+                {
+                    _caughtUp = true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (watch.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Restart requested (reconnect, stall, bucket replaced): resume below.
+        }
+        finally
+        {
+            Volatile.Write(ref _currentWatch, null);
+            await watch.CancelAsync().ConfigureAwait(false);
+            await probe.ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (LastProbeFailure is { } failure)
+        {
+            LastProbeFailure = null;
+            throw failure;
+        }
+    }
+
+    private Exception? LastProbeFailure { get; set; }
+
+    // The initial state is complete once the newest revision that existed when the watch started was read.
+    // A lone Delta == 0 is not trusted on its own (nats-server #4824 reports it early on large buckets).
+    private async ValueTask CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
+    {
+        if (_boundaryKnown ? revision >= _initialBoundary : delta == 0)
+        {
+            _pending.CompleteFullState();
+            return;
+        }
+
+        if (delta == 0)
+        {
+            // The newest entry may have expired or been purged since: look again.
+            (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
+            if (!_boundaryKnown || revision >= _initialBoundary)
+            {
+                _pending.CompleteFullState();
+            }
+        }
+    }
+
+    /// <summary>The revision of the newest entry under the watched filter, or 0 when there is none.</summary>
+    private async ValueTask<(bool Known, ulong Revision)> TryGetLastRevisionAsync(NatsJSContext js, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await js.JSRequestResponseAsync<StreamMsgGetRequest, StreamMsgGetResponse>(
+                $"{js.Opts.Prefix}.STREAM.MSG.GET.KV_{_bucket}",
+                new StreamMsgGetRequest { LastBySubj = $"$KV.{_bucket}.{_filter}" },
+                cancellationToken).ConfigureAwait(false);
+            return (true, response.Message.Seq);
+        }
+        catch (NatsJSApiException exception) when (exception.Error.Code == 404 && !IsStreamNotFound(exception))
+        {
+            return (true, 0); // no message under the filter
+        }
+        catch (NatsJSApiException)
+        {
+            return (false, 0); // not allowed or not supported here: fall back to the watch's own end-of-data marker
+        }
+    }
+
+    /// <summary>
+    /// While the watch is idle, checks now and then that the bucket still exists, is the same bucket, and has
+    /// nothing newer than what the watch delivered; otherwise restarts the watch.
+    /// </summary>
+    private async Task ProbeAsync(INatsKVStore store, NatsJSContext js, CancellationTokenSource watch)
+    {
+        var interval = _source.WatchProbeInterval;
+        ulong suspectedStallAt = 0;
+        try
+        {
+            while (!watch.IsCancellationRequested)
+            {
+                await Task.Delay(interval, watch.Token).ConfigureAwait(false);
+                if (_disconnected || Environment.TickCount64 - Volatile.Read(ref _lastEntryTicks) < interval.TotalMilliseconds)
+                {
+                    suspectedStallAt = 0;
+                    continue;
+                }
+
+                NatsKVStatus status;
+                try
+                {
+                    status = await store.GetStatusAsync(watch.Token).ConfigureAwait(false);
+                }
+                catch (NatsJSApiException exception) when (IsStreamNotFound(exception))
+                {
+                    LastProbeFailure = exception;
+                    await watch.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                if (status.Info.Created != _streamCreated || status.Info.State.LastSeq < _pending.Revision)
+                {
+                    await watch.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                var (known, latest) = await TryGetLastRevisionAsync(js, watch.Token).ConfigureAwait(false);
+                if (!known || latest <= _pending.Revision)
+                {
+                    suspectedStallAt = 0;
+                }
+                else if (suspectedStallAt != 0 && suspectedStallAt <= latest)
+                {
+                    Log.WatchStalled(_logger, _bucket, _pending.Revision, latest);
+                    await watch.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+                else
+                {
+                    suspectedStallAt = latest; // give an entry in flight one more interval to arrive
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (NatsException)
+        {
+            // A probe that cannot reach the server proves nothing; the connection's own events take over.
+        }
+    }
+
+    private static bool IsStreamNotFound(Exception exception) => exception switch
+    {
+        NatsJSApiException api => api.Error.ErrCode == 10059,
+        NatsKVException => exception.InnerException is { } inner && IsStreamNotFound(inner),
+        _ => exception.InnerException is { } inner && IsStreamNotFound(inner),
+    };
+
+    private void OnConnectionDisconnected(object? sender, EventArgs e)
+    {
+        if (!_disconnected)
+        {
+            _disconnected = true;
+            Log.Disconnected(_logger, _bucket, _pending.Revision);
+        }
+    }
+
+    // NATS.Net's watcher notices a consumer lost with a restarted server only after two missed heartbeats;
+    // restarting the watch on reconnect brings updates back at once, resuming from the last revision read.
+    private void OnConnectionOpened(object? sender, EventArgs e)
+    {
+        if (!_disconnected)
+        {
+            return;
+        }
+
+        _disconnected = false;
+        Log.WatchResuming(_logger, _bucket, _pending.Revision);
+        CancelQuietly(Volatile.Read(ref _currentWatch));
+        CancelQuietly(Volatile.Read(ref _currentBackoff));
+    }
+
+    private static void CancelQuietly(CancellationTokenSource? source)
+    {
+        try
+        {
+            source?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It finished in the meantime: nothing to restart.
+        }
+    }
+
+    /// <summary>Stops listening to connection events.</summary>
+    public void Detach()
+    {
+        _connection.Opened -= OnConnectionOpened;
+        _connection.Disconnected -= OnConnectionDisconnected;
+    }
+}
