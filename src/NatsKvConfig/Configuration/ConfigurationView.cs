@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Configuration;
 
 namespace NatsKvConfig;
 
@@ -75,6 +76,39 @@ internal sealed class ConfigurationView
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The child segments directly under <paramref name="parentPath"/> (the root when null) plus
+    /// <paramref name="earlierKeys"/>, sorted as <see cref="ConfigurationProvider.GetChildKeys"/> sorts them.
+    /// </summary>
+    public List<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
+    {
+        ArgumentNullException.ThrowIfNull(earlierKeys);
+        var results = new List<string>();
+        foreach (var path in Paths)
+        {
+            if (parentPath is null)
+            {
+                results.Add(Segment(path, 0));
+            }
+            else if (path.Length > parentPath.Length
+                && path[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
+                && path.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
+            {
+                results.Add(Segment(path, parentPath.Length + 1));
+            }
+        }
+
+        results.AddRange(earlierKeys);
+        results.Sort(ConfigurationKeyComparer.Instance);
+        return results;
+    }
+
+    private static string Segment(string path, int start)
+    {
+        var end = path.IndexOf(ConfigurationPath.KeyDelimiter[0], start);
+        return end < 0 ? path[start..] : path[start..end];
     }
 
     /// <summary>Returns a new view with <paramref name="set"/> written and <paramref name="removed"/> taken out.</summary>

@@ -149,29 +149,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     }
 
     /// <inheritdoc />
-    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
-    {
-        ArgumentNullException.ThrowIfNull(earlierKeys);
-        var view = _view;
-        var results = new List<string>();
-        foreach (var path in view.Paths)
-        {
-            if (parentPath is null)
-            {
-                results.Add(Segment(path, 0));
-            }
-            else if (path.Length > parentPath.Length
-                && path[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
-                && path.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
-            {
-                results.Add(Segment(path, parentPath.Length + 1));
-            }
-        }
-
-        results.AddRange(earlierKeys);
-        results.Sort(ConfigurationKeyComparer.Instance);
-        return results;
-    }
+    public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
+        _view.GetChildKeys(earlierKeys, parentPath);
 
     /// <summary>Stops the watch and waits (briefly) for it to end. A shared connection is left open.</summary>
     public void Dispose()
@@ -207,12 +186,6 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <inheritdoc />
     public override string ToString() =>
         $"{nameof(NatsKvConfigurationProvider)} for NATS KV bucket '{Bucket}'{(_source.KeyPrefix is { } prefix ? $" (keys under '{prefix}.')" : string.Empty)} ({(_source.Optional ? "Optional" : "Required")})";
-
-    private static string Segment(string path, int start)
-    {
-        var end = path.IndexOf(ConfigurationPath.KeyDelimiter[0], start);
-        return end < 0 ? path[start..] : path[start..end];
-    }
 
     private async Task ApplyLoopAsync(CancellationToken cancellationToken)
     {

@@ -81,8 +81,11 @@ internal static class JsonValueExpander
                     index++;
                 }
 
-                // An empty object or array still makes its section exist, as in AddJsonFile.
-                return index > 0 || Add(path, null, output, seen);
+                // An empty array or object still makes its section exist; AddJsonFile gives "" and null.
+                return index > 0 || Add(path, string.Empty, output, seen);
+
+            case JsonValueKind.Null:
+                return Add(path, null, output, seen);
 
             default:
                 return Add(path, element.ToString(), output, seen);

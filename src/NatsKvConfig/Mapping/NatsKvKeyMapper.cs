@@ -231,7 +231,11 @@ public static class NatsKvKeyMapper
             }
 
             // A run of escapes is decoded as one UTF-8 byte sequence, so multi-byte characters come back whole.
-            bytes ??= new byte[token.Length / 3 + 1];
+            if (bytes is null || bytes.Length < token.Length / 3 + 1)
+            {
+                bytes = new byte[token.Length / 3 + 1];
+            }
+
             var count = 0;
             while (i < token.Length && token[i] == EscapeMarker)
             {

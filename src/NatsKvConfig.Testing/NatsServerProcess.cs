@@ -1,0 +1,170 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace NatsKvConfig.Testing;
+
+/// <summary>
+/// One run of a nats-server child process: started once, its output copied into a <see cref="ServerLog"/>,
+/// ended by kill or terminate. A restart is a new instance.
+/// </summary>
+internal sealed class NatsServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private NatsServerProcess(Process process)
+    {
+        _process = process;
+        Id = process.Id;
+    }
+
+    public int Id { get; }
+
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    public int? ExitCode => HasExited ? _process.ExitCode : null;
+
+    public static NatsServerProcess Start(string binaryPath, IReadOnlyList<string> arguments, string serverName, ServerLog log, ILogger logger)
+    {
+        var startInfo = new ProcessStartInfo(binaryPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            CreateNoWindow = true,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        void OnLine(object sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            log.Add(e.Data);
+            HarnessLog.ServerOutput(logger, serverName, e.Data);
+        }
+
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new NatsServerNotFoundException($"The nats-server binary '{binaryPath}' could not be started: {ex.Message}", ex);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new NatsServerProcess(process);
+    }
+
+    /// <summary>SIGKILL: the server gets no chance to flush or say goodbye, like a crash.</summary>
+    public async Task KillAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already exited.
+        }
+
+        await WaitForExitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SIGTERM, so the server shuts down cleanly; falls back to a kill where there are no signals
+    /// (Windows) or when the server does not exit in time.
+    /// </summary>
+    public async Task TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (HasExited)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows() || !await SendTermAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await KillAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await WaitForExitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _process.Dispose();
+
+    private async Task WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeoutSource.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nats-server (pid {Id}) did not exit within {timeout.TotalSeconds:0.#} s.");
+        }
+    }
+
+    /// <summary>Runs <c>kill -TERM</c> on our own child's pid; .NET 8 has no API to send SIGTERM.</summary>
+    private async Task<bool> SendTermAsync(CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo("kill")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        startInfo.ArgumentList.Add("-TERM");
+        startInfo.ArgumentList.Add(Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var kill = Process.Start(startInfo);
+            if (kill is null)
+            {
+                return false;
+            }
+
+            await kill.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return kill.ExitCode == 0;
+        }
+        catch (Win32Exception)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+
+namespace NatsKvConfig.Tests.Configuration;
+
+public class BucketProjectionTests
+{
+    private readonly BucketProjection _projection = new(expandJsonValues: true);
+    private readonly List<ProjectionWarning> _warnings = [];
+    private ConfigurationView _view = ConfigurationView.Empty;
+
+    private static KvChange Put(string key, ulong revision, string value) =>
+        new(key, revision, false, Encoding.UTF8.GetBytes(value), DateTimeOffset.UnixEpoch);
+
+    private static KvChange Delete(string key, ulong revision) =>
+        new(key, revision, true, ReadOnlyMemory<byte>.Empty, DateTimeOffset.UnixEpoch);
+
+    private void Apply(params KvChange[] changes) => _view = _projection.Apply(changes, _view, _warnings);
+
+    private Dictionary<string, string?> Values() =>
+        _view.Paths.ToDictionary(p => p, p => _view.TryGetValue(p, out var v) ? v : throw new InvalidOperationException(p), StringComparer.OrdinalIgnoreCase);
+
+    [Fact]
+    public void Dotted_keys_become_configuration_paths()
+    {
+        Apply(Put("database.host", 1, "db1"), Put("servers.0", 2, "a"));
+
+        Assert.True(_view.TryGetValue("database:host", out var host));
+        Assert.Equal("db1", host);
+        Assert.True(_view.TryGetValue("SERVERS:0", out var server));
+        Assert.Equal("a", server);
+        Assert.Equal(2UL, _projection.Revision);
+    }
+
+    [Fact]
+    public void An_empty_value_is_an_empty_string_not_a_delete()
+    {
+        Apply(Put("a", 1, ""));
+
+        Assert.True(_view.TryGetValue("a", out var value));
+        Assert.Equal("", value);
+    }
+
+    [Fact]
+    public void A_later_put_replaces_all_children_of_a_json_value_and_a_delete_removes_them()
+    {
+        Apply(Put("features.new_ui", 1, """{"enabled":true,"allowed_users":["a","b","c"]}"""));
+        Assert.Equal(4, _view.Count);
+
+        Apply(Put("features.new_ui", 2, """{"enabled":false,"allowed_users":["a"]}"""));
+        Assert.Equal(
+            new Dictionary<string, string?> { ["features:new_ui:enabled"] = "False", ["features:new_ui:allowed_users:0"] = "a" },
+            Values());
+
+        Apply(Delete("features.new_ui", 3));
+        Assert.Equal(0, _view.Count);
+    }
+
+    [Fact]
+    public void An_older_revision_of_a_key_never_replaces_a_newer_one()
+    {
+        Apply(Put("a", 5, "new"));
+        Apply(Put("a", 3, "old"));
+        Apply(Delete("a", 4));
+
+        Assert.True(_view.TryGetValue("a", out var value));
+        Assert.Equal("new", value);
+    }
+
+    [Fact]
+    public void A_deleted_key_is_not_brought_back_by_an_older_put()
+    {
+        Apply(Delete("a", 5));
+        Apply(Put("a", 4, "old"));
+
+        Assert.False(_view.TryGetValue("a", out _));
+    }
+
+    [Fact]
+    public void Keys_that_differ_only_in_case_resolve_to_the_higher_revision_and_the_warning_names_both()
+    {
+        Apply(Put("Database.Host", 1, "first"), Put("database.host", 2, "second"));
+
+        Assert.True(_view.TryGetValue("database:host", out var value));
+        Assert.Equal("second", value);
+        var warning = Assert.Single(_warnings, w => w.Kind == ProjectionWarningKind.PathConflict);
+        Assert.Equal("database.host", warning.Key);
+        Assert.Equal("Database.Host", warning.OtherKey);
+        Assert.DoesNotContain("first", warning.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("second", warning.ToString(), StringComparison.Ordinal);
+
+        // The older key updated becomes the newest and wins; deleting it falls back to the other.
+        Apply(Put("Database.Host", 3, "third"));
+        Assert.True(_view.TryGetValue("database:host", out value));
+        Assert.Equal("third", value);
+
+        Apply(Delete("Database.Host", 4));
+        Assert.True(_view.TryGetValue("database:host", out value));
+        Assert.Equal("second", value);
+    }
+
+    [Fact]
+    public void A_dotted_key_and_a_json_child_of_the_same_path_resolve_to_the_higher_revision()
+    {
+        Apply(Put("db", 1, """{"host":"from-json"}"""), Put("db.host", 2, "from-key"));
+        Assert.True(_view.TryGetValue("db:host", out var value));
+        Assert.Equal("from-key", value);
+
+        Apply(Delete("db.host", 3));
+        Assert.True(_view.TryGetValue("db:host", out value));
+        Assert.Equal("from-json", value);
+    }
+
+    [Fact]
+    public void A_malformed_key_is_skipped_with_a_warning_and_the_rest_of_the_batch_applies()
+    {
+        Apply(Put("bad.=ZZ", 1, "x"), Put("good", 2, "y"));
+
+        Assert.Equal(new Dictionary<string, string?> { ["good"] = "y" }, Values());
+        var warning = Assert.Single(_warnings);
+        Assert.Equal(ProjectionWarningKind.MalformedKey, warning.Kind);
+        Assert.Equal("bad.=ZZ", warning.Key);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_utf8_is_skipped_and_the_key_keeps_its_last_good_value()
+    {
+        Apply(Put("a", 1, "good"));
+        Apply(new KvChange("a", 2, false, new byte[] { 0xC3, 0x28 }, DateTimeOffset.UnixEpoch));
+
+        Assert.True(_view.TryGetValue("a", out var value));
+        Assert.Equal("good", value);
+        Assert.Equal(ProjectionWarningKind.InvalidUtf8, Assert.Single(_warnings).Kind);
+    }
+
+    [Fact]
+    public void Json_that_does_not_parse_stays_a_plain_string_with_a_warning()
+    {
+        Apply(Put("a", 1, "{oops"));
+
+        Assert.True(_view.TryGetValue("a", out var value));
+        Assert.Equal("{oops", value);
+        Assert.Equal(ProjectionWarningKind.InvalidJson, Assert.Single(_warnings).Kind);
+    }
+
+    [Fact]
+    public void Json_stays_a_string_when_expansion_is_off()
+    {
+        var projection = new BucketProjection(expandJsonValues: false);
+        var view = projection.Apply([Put("a", 1, """{"b":1}""")], ConfigurationView.Empty, _warnings);
+
+        Assert.True(view.TryGetValue("a", out var value));
+        Assert.Equal("""{"b":1}""", value);
+        Assert.Empty(_warnings);
+    }
+
+    [Fact]
+    public void Putting_the_same_value_again_changes_nothing_visible()
+    {
+        Apply(Put("a", 1, "v"));
+        var before = _view;
+
+        Apply(Put("a", 2, "v"));
+
+        Assert.Same(before, _view);
+        Assert.Equal(2UL, _projection.Revision);
+    }
+
+    [Fact]
+    public void Replace_keeps_exactly_the_new_full_state()
+    {
+        Apply(Put("a", 10, "1"), Put("b", 11, "2"));
+
+        _view = _projection.Replace([Put("b", 1, "new"), Put("c", 2, "3")], _warnings);
+
+        Assert.Equal(new Dictionary<string, string?> { ["b"] = "new", ["c"] = "3" }, Values());
+        Assert.Equal(2UL, _projection.Revision);
+        Assert.Equal(2, _projection.LiveKeyCount);
+    }
+}
