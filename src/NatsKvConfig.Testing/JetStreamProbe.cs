@@ -10,7 +10,11 @@ namespace NatsKvConfig.Testing;
 /// </summary>
 internal static class JetStreamProbe
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+
+    // A leaderless cluster does not answer JetStream API requests at all, so each unanswered attempt costs this
+    // long; short keeps the time from "leader elected" to "ready" short. Loopback answers take a few ms.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromMilliseconds(500);
 
     /// <summary>What the server said about itself when it answered.</summary>
     internal sealed record Answer(string? ServerName, string? Version);
@@ -19,13 +23,13 @@ internal static class JetStreamProbe
     public static async Task<Answer?> TryAsync(string url, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(AttemptTimeout);
+        attempt.CancelAfter(ConnectTimeout + RequestTimeout);
         var opts = new NatsOpts
         {
             Url = url,
             Name = "natskvconfig-testing-readiness",
-            ConnectTimeout = AttemptTimeout,
-            RequestTimeout = AttemptTimeout,
+            ConnectTimeout = ConnectTimeout,
+            RequestTimeout = RequestTimeout,
             MaxReconnectRetry = 0,
         };
         var connection = new NatsConnection(opts);

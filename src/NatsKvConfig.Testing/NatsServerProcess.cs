@@ -53,19 +53,19 @@ internal sealed class NatsServerProcess : IDisposable
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        void OnLine(object sender, DataReceivedEventArgs e)
+        void OnLine(string? line, bool fromStandardError)
         {
-            if (e.Data is null)
+            if (line is null)
             {
                 return;
             }
 
-            log.Add(e.Data);
-            HarnessLog.ServerOutput(logger, serverName, e.Data);
+            log.Add(line, fromStandardError);
+            HarnessLog.ServerOutput(logger, serverName, line);
         }
 
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, fromStandardError: false);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, fromStandardError: true);
         try
         {
             process.Start();
@@ -76,6 +76,9 @@ internal sealed class NatsServerProcess : IDisposable
             throw new NatsServerNotFoundException($"The nats-server binary '{binaryPath}' could not be started: {ex.Message}", ex);
         }
 
+        var processId = process.Id;
+        ChildProcessReaper.Track(process);
+        process.Exited += (_, _) => ChildProcessReaper.Forget(processId);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new NatsServerProcess(process);
@@ -123,9 +126,14 @@ internal sealed class NatsServerProcess : IDisposable
         }
     }
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        ChildProcessReaper.Forget(Id);
+        _process.Dispose();
+    }
 
-    private async Task WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Waits for the exit and for the last output lines to reach the log.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);

@@ -10,11 +10,11 @@ internal sealed class ServerLog
 {
     private const int Capacity = 200;
 
-    private readonly Queue<string> _lines = new(Capacity);
+    private readonly Queue<Line> _lines = new(Capacity);
     private readonly object _gate = new();
     private long _written;
 
-    public void Add(string line)
+    public void Add(string text, bool fromStandardError)
     {
         lock (_gate)
         {
@@ -23,7 +23,7 @@ internal sealed class ServerLog
                 _lines.Dequeue();
             }
 
-            _lines.Enqueue(line);
+            _lines.Enqueue(new Line(text, fromStandardError));
             _written++;
         }
     }
@@ -41,7 +41,7 @@ internal sealed class ServerLog
     {
         lock (_gate)
         {
-            return [.. _lines];
+            return [.. _lines.Select(line => line.Text)];
         }
     }
 
@@ -52,25 +52,46 @@ internal sealed class ServerLog
         {
             var firstKept = _written - _lines.Count;
             var skip = (int)Math.Max(0, mark - firstKept);
-            return _lines.Skip(skip).Any(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
+            return _lines.Skip(skip).Any(line => line.Text.Contains(text, StringComparison.OrdinalIgnoreCase));
         }
     }
 
-    /// <summary>The last <paramref name="count"/> lines, one per line, for exception messages.</summary>
-    public string Tail(int count = 40)
+    /// <summary>
+    /// The last lines for an exception message. nats-server logs to stderr and prints usage text to stdout
+    /// after a flag error, so the two are tailed apart: the error line must not scroll out behind the usage.
+    /// </summary>
+    public string Tail()
     {
-        var lines = Snapshot();
-        if (lines.Count == 0)
+        Line[] lines;
+        lock (_gate)
+        {
+            lines = [.. _lines];
+        }
+
+        if (lines.Length == 0)
         {
             return "(the server wrote nothing)";
         }
 
         var builder = new StringBuilder();
-        foreach (var line in lines.Skip(Math.Max(0, lines.Count - count)))
-        {
-            builder.AppendLine(line);
-        }
-
+        AppendTail(builder, "stderr", lines.Where(line => line.FromStandardError).ToList(), 40);
+        AppendTail(builder, "stdout", lines.Where(line => !line.FromStandardError).ToList(), 10);
         return builder.ToString().TrimEnd();
     }
+
+    private static void AppendTail(StringBuilder builder, string stream, List<Line> lines, int count)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        builder.AppendLine(lines.Count > count ? $"[{stream}, last {count} of {lines.Count} lines]" : $"[{stream}]");
+        foreach (var line in lines.Skip(Math.Max(0, lines.Count - count)))
+        {
+            builder.AppendLine(line.Text);
+        }
+    }
+
+    private readonly record struct Line(string Text, bool FromStandardError);
 }

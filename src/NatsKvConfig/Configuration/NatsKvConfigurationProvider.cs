@@ -250,10 +250,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         _initialStateApplied.TrySetResult();
-        Log.BatchApplied(_logger, Bucket, batch.Changes.Count, AppliedRevision, changed && wasLoaded);
+        Log.BatchApplied(_logger, Bucket, batch.Changes.Count, AppliedRevision, changed);
 
-        // The first state is read by Load() itself; every later change is announced, once per batch.
-        if (changed && wasLoaded && Volatile.Read(ref _disposed) == 0)
+        // Once per batch. During Load() nobody listens yet, so the first state costs nothing extra; an optional
+        // source that loads late announces it like any change.
+        if (changed && Volatile.Read(ref _disposed) == 0)
         {
             RaiseReload();
         }

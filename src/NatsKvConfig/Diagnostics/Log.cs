@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "NATS KV bucket '{Bucket}' was replaced (deleted and recreated, or purged); reloaded its full state at revision {Revision}")]
     public static partial void BucketStateReplaced(ILogger logger, string bucket, ulong revision);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Reading the full state of NATS KV bucket '{Bucket}' (filter '{Filter}'); it ends at revision {Revision} (known from the server: {Known})")]
+    public static partial void ReadingFullState(ILogger logger, string bucket, string filter, ulong revision, bool known);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Skipped key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}': it cannot be mapped to a configuration path: {Reason}")]
     public static partial void MalformedKeySkipped(ILogger logger, string bucket, string key, ulong revision, string? reason);
 

@@ -74,8 +74,9 @@ internal sealed class BucketWatcher
             {
                 return;
             }
-            catch (Exception exception)
+            catch (Exception caught)
             {
+                var exception = CredentialRedactor.Redact(caught);
                 _caughtUp = false;
                 failures++;
                 LastFailure = exception;
@@ -147,6 +148,7 @@ internal sealed class BucketWatcher
         {
             _pending.BeginFullState();
             (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
+            Log.ReadingFullState(_logger, _bucket, _filter, _initialBoundary, _boundaryKnown);
             if (_boundaryKnown && _initialBoundary == 0)
             {
                 _pending.CompleteFullState();
