@@ -432,7 +432,7 @@ public sealed class NatsServer : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var mark = _log.Mark();
         _process?.Dispose();
-        _process = NatsServerProcess.Start(_binaryPath!, _arguments, ServerName!, _log, _logger);
+        _process = NatsServerProcess.Start(_binaryPath!, _arguments, ServerName!, _ownsStoreDirectory ? StoreDirectory : null, _log, _logger);
         HarnessLog.ProcessStarted(_logger, ServerName!, _process.Id, _binaryPath!, Url, StoreDirectory!);
         return await WaitForReadyAsync(mark, cancellationToken).ConfigureAwait(false);
     }

@@ -37,7 +37,21 @@ internal sealed class NatsServerProcess : IDisposable
 
     public int? ExitCode => HasExited ? _process.ExitCode : null;
 
-    public static NatsServerProcess Start(string binaryPath, IReadOnlyList<string> arguments, string serverName, ServerLog log, ILogger logger)
+    /// <summary>Starts nats-server with its output captured into <paramref name="log"/>.</summary>
+    /// <param name="binaryPath">The nats-server binary.</param>
+    /// <param name="arguments">Its command line.</param>
+    /// <param name="serverName">Labels its output lines in the test's logger.</param>
+    /// <param name="ownedDirectory">A temp directory to delete if the test process exits with this server still running.</param>
+    /// <param name="log">Receives every line it writes.</param>
+    /// <param name="logger">Receives every line at debug level.</param>
+    /// <returns>The running process.</returns>
+    public static NatsServerProcess Start(
+        string binaryPath,
+        IReadOnlyList<string> arguments,
+        string serverName,
+        string? ownedDirectory,
+        ServerLog log,
+        ILogger logger)
     {
         var startInfo = new ProcessStartInfo(binaryPath)
         {
@@ -77,7 +91,7 @@ internal sealed class NatsServerProcess : IDisposable
         }
 
         var processId = process.Id;
-        ChildProcessReaper.Track(process);
+        ChildProcessReaper.Track(process, ownedDirectory);
         process.Exited += (_, _) => ChildProcessReaper.Forget(processId);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

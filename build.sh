@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# NatsKvConfig build entry point.
+#
+#   ./build.sh demo     run the quickstart against a local nats-server (started for you)
+#   ./build.sh test     install what is missing, build with warnings as errors, run every test project,
+#                       and print one line: "N passed, N failed, N skipped"
+#   ./build.sh build    build the solution (Release, warnings as errors)
+#   ./build.sh pack     build the NuGet packages into artifacts/packages
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT="$(pwd)"
+ARTIFACTS="$ROOT/artifacts"
+CONFIGURATION="${CONFIGURATION:-Release}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+find_nats_server() {
+  if [ -n "${NATS_SERVER_BIN:-}" ] && [ -x "${NATS_SERVER_BIN}" ]; then echo "$NATS_SERVER_BIN"; return 0; fi
+  for candidate in "$(command -v nats-server 2>/dev/null || true)" /usr/sbin/nats-server /usr/local/bin/nats-server /usr/bin/nats-server; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+ensure_nats_server() {
+  if [ -n "${NATS_URL:-}" ]; then
+    log "NATS_URL is set ($NATS_URL): tests that only need a server use it; tests that restart servers still need nats-server"
+  fi
+  if path="$(find_nats_server)"; then
+    log "nats-server: $path ($("$path" --version 2>/dev/null || echo unknown version))"
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "nats-server is missing: installing it with apt-get"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >&2
+    find_nats_server >/dev/null || die "apt-get installed nats-server but it is not on PATH"
+    return 0
+  fi
+  die "nats-server is not installed. Install it with one of:
+    sudo apt-get update && sudo apt-get install -y nats-server     (Debian/Ubuntu)
+    brew install nats-server                                       (macOS)
+    go install github.com/nats-io/nats-server/v2@latest
+  or set NATS_SERVER_BIN to its path."
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (10.0 or later) is not installed: see https://dot.net/download"
+}
+
+build() {
+  ensure_dotnet
+  log "building NatsKvConfig.sln ($CONFIGURATION, warnings as errors)"
+  dotnet build "$ROOT/NatsKvConfig.sln" -c "$CONFIGURATION" -warnaserror -nologo -clp:ErrorsOnly >&2
+}
+
+# Sums the counters of every TRX file into "N passed, N failed, N skipped". The first argument is the
+# number of test projects that produced no results (a crashed test host), each counted as one failure.
+summarize() {
+  local passed=0 failed="$1" skipped=0 file counters total executed p f
+  shift
+  for file in "$@"; do
+    counters="$(grep -o '<Counters [^>]*>' "$file" | head -n 1)"
+    total="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    executed="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    skipped=$((skipped + ${total:-0} - ${executed:-0}))
+  done
+  echo "$passed passed, $failed failed, $skipped skipped"
+}
+
+test_all() {
+  ensure_dotnet
+  ensure_nats_server
+  build
+  local results="$ARTIFACTS/test-results"
+  rm -rf "$results"
+  mkdir -p "$results"
+  local status=0 missing=0 project name trx_files=()
+  for project in "$ROOT"/tests/*/*.csproj; do
+    name="$(basename "$project" .csproj)"
+    log "testing $name"
+    if ! dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+        --results-directory "$results" --blame-hang-timeout 5m >&2; then
+      status=1
+    fi
+    if [ -f "$results/$name.trx" ]; then
+      trx_files+=("$results/$name.trx")
+    else
+      log "$name produced no results (did its test host crash?)"
+      status=1
+      missing=$((missing + 1))
+    fi
+  done
+  summarize "$missing" "${trx_files[@]}"
+  return "$status"
+}
+
+pack() {
+  ensure_dotnet
+  log "packing into $ARTIFACTS/packages"
+  dotnet pack "$ROOT/NatsKvConfig.sln" -c "$CONFIGURATION" -o "$ARTIFACTS/packages" -warnaserror -nologo -clp:ErrorsOnly >&2
+  ls "$ARTIFACTS/packages" >&2
+}
+
+demo() {
+  ensure_dotnet
+  ensure_nats_server
+  log "running the quickstart with --demo"
+  dotnet run --project "$ROOT/samples/Quickstart" -c "$CONFIGURATION" -- --demo
+}
+
+case "${1:-}" in
+  demo) demo ;;
+  test) test_all ;;
+  build) build ;;
+  pack) pack ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
