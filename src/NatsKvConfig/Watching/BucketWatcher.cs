@@ -142,7 +142,7 @@ internal sealed class BucketWatcher
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Volatile.Write(ref _currentWatch, watch);
         _caughtUp = false;
-        _disconnected = false;
+        _disconnected = connection.ConnectionState != NatsConnectionState.Open;
         var resumeAt = 0UL;
         if (fullState)
         {
@@ -172,6 +172,7 @@ internal sealed class BucketWatcher
         };
 
         var probe = ProbeAsync(store, js, watch);
+        var restartRequested = false;
         try
         {
             await foreach (var entry in store.WatchAsync(_filter, NatsRawSerializer<byte[]>.Default, opts, watch.Token).ConfigureAwait(false))
@@ -181,7 +182,7 @@ internal sealed class BucketWatcher
                 _pending.Add(new KvChange(key, entry.Revision, entry.Operation != NatsKVOperation.Put, entry.Value ?? [], entry.Created));
                 if (_pending.IsReadingFullState)
                 {
-                    await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, cancellationToken).ConfigureAwait(false);
+                    await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
                 }
 
                 if (entry.Delta == 0)
@@ -196,6 +197,7 @@ internal sealed class BucketWatcher
         }
         finally
         {
+            restartRequested = watch.IsCancellationRequested;
             Volatile.Write(ref _currentWatch, null);
             await watch.CancelAsync().ConfigureAwait(false);
             await probe.ConfigureAwait(false);
@@ -206,6 +208,12 @@ internal sealed class BucketWatcher
         {
             LastProbeFailure = null;
             throw failure;
+        }
+
+        if (!restartRequested)
+        {
+            // NATS.Net ended the watch on its own: count it as a failure, so retries back off.
+            throw new NatsKvConfigurationException($"The watch of NATS KV bucket '{_bucket}' ended unexpectedly.");
         }
     }
 
@@ -310,7 +318,7 @@ internal sealed class BucketWatcher
         catch (OperationCanceledException)
         {
         }
-        catch (NatsException)
+        catch (Exception exception) when (exception is NatsException or TimeoutException)
         {
             // A probe that cannot reach the server proves nothing; the connection's own events take over.
         }
