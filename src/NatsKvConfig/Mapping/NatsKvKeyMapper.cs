@@ -261,18 +261,8 @@ public static class NatsKvKeyMapper
         return true;
     }
 
-    private static bool TryDecodeUtf8(ReadOnlySpan<byte> bytes, StringBuilder builder)
-    {
-        try
-        {
-            builder.Append(StrictUtf8.GetString(bytes));
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return TryDecodeLoneSurrogates(bytes, builder);
-        }
-    }
+    private static bool TryDecodeUtf8(ReadOnlySpan<byte> bytes, StringBuilder builder) =>
+        TryAppendStrict(bytes, builder) || TryDecodeLoneSurrogates(bytes, builder);
 
     // The inverse of EncodeLenient: three-byte sequences ED A0..BF xx carry lone surrogates.
     private static bool TryDecodeLoneSurrogates(ReadOnlySpan<byte> bytes, StringBuilder builder)
