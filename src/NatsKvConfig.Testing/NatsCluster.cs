@@ -11,14 +11,17 @@ namespace NatsKvConfig.Testing;
 public sealed class NatsCluster : IAsyncDisposable
 {
     private const int MaxPortAttempts = 3;
+    private static readonly TimeSpan PlacementPollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly NatsServer[] _nodes;
+    private readonly TimeSpan _startupTimeout;
     private int _disposed;
 
-    private NatsCluster(string clusterName, NatsServer[] nodes)
+    private NatsCluster(string clusterName, NatsServer[] nodes, TimeSpan startupTimeout)
     {
         ClusterName = clusterName;
         _nodes = nodes;
+        _startupTimeout = startupTimeout;
     }
 
     /// <summary>The nodes, in order n1, n2, …; index i is node <c>n{i+1}</c>.</summary>
@@ -31,8 +34,8 @@ public sealed class NatsCluster : IAsyncDisposable
     public string ClusterName { get; }
 
     /// <summary>
-    /// Starts <paramref name="size"/> nodes and waits until JetStream answers through every one of them,
-    /// which means a meta leader has been elected.
+    /// Starts <paramref name="size"/> nodes and waits until the cluster is ready: JetStream answers through every
+    /// node (a meta leader is elected) and a stream with one replica per node can be placed (the leader knows every peer).
     /// </summary>
     /// <param name="size">How many nodes, at least 2 (nats-server refuses a JetStream cluster without routes); 3 is the smallest that survives losing one.</param>
     /// <param name="options">How to start it; null uses the defaults.</param>
@@ -69,7 +72,17 @@ public sealed class NatsCluster : IAsyncDisposable
 
             if (allStarted)
             {
-                return new NatsCluster(clusterName, nodes);
+                var cluster = new NatsCluster(clusterName, nodes, options.StartupTimeout);
+                try
+                {
+                    await cluster.WaitUntilPlaceableAsync(cancellationToken).ConfigureAwait(false);
+                    return cluster;
+                }
+                catch
+                {
+                    await cluster.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
 
             // Another process took one of the free ports first; the route lists name every port, so start over with new ones.
@@ -83,15 +96,21 @@ public sealed class NatsCluster : IAsyncDisposable
 
     /// <summary>
     /// Waits until JetStream answers through every running node (a killed or stopped node is skipped), e.g. after
-    /// a kill, until the remaining nodes have a meta leader again.
+    /// a kill, until the remaining nodes have a meta leader again. When every node runs, also waits until a stream
+    /// with one replica per node can be placed.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task that completes when every running node is ready.</returns>
+    /// <returns>A task that completes when the cluster is ready.</returns>
+    /// <exception cref="TimeoutException">It was not ready within <see cref="NatsClusterOptions.StartupTimeout"/>.</exception>
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await Task.WhenAll(_nodes.Where(node => node.IsRunning).Select(node => node.WaitUntilReadyAsync(cancellationToken)))
             .ConfigureAwait(false);
+        if (_nodes.All(node => node.IsRunning))
+        {
+            await WaitUntilPlaceableAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Kills node <paramref name="index"/> with SIGKILL, as a crash would, and waits for it to exit.</summary>
@@ -109,14 +128,21 @@ public sealed class NatsCluster : IAsyncDisposable
         NodeAt(index).StopAsync(cancellationToken);
 
     /// <summary>
-    /// Starts node <paramref name="index"/> again on the same ports and store, and waits until JetStream answers through it.
+    /// Starts node <paramref name="index"/> again on the same ports and store, and waits until JetStream answers
+    /// through it (and, when every node runs again, until a stream with one replica per node can be placed).
     /// A running node is stopped gracefully first.
     /// </summary>
     /// <param name="index">The node's index in <see cref="Nodes"/>.</param>
     /// <param name="cancellationToken">Cancels the restart.</param>
     /// <returns>A task that completes when the node is ready again.</returns>
-    public Task RestartNodeAsync(int index, CancellationToken cancellationToken = default) =>
-        NodeAt(index).RestartAsync(cancellationToken);
+    public async Task RestartNodeAsync(int index, CancellationToken cancellationToken = default)
+    {
+        await NodeAt(index).RestartAsync(cancellationToken).ConfigureAwait(false);
+        if (_nodes.All(node => node.IsRunning))
+        {
+            await WaitUntilPlaceableAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Finds a node by its server name (as in <c>NatsConnection.ServerInfo.Name</c> or a stream's cluster leader),
@@ -158,6 +184,26 @@ public sealed class NatsCluster : IAsyncDisposable
         }
 
         await DisposeAllAsync(_nodes).ConfigureAwait(false);
+    }
+
+    /// <summary>Polls until a stream with one replica per node can be created (and is deleted again).</summary>
+    private async Task WaitUntilPlaceableAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_startupTimeout);
+        try
+        {
+            while (!await JetStreamProbe.TryPlaceStreamAsync(Url, _nodes.Length, deadline.Token).ConfigureAwait(false))
+            {
+                await Task.Delay(PlacementPollInterval, deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"Cluster {ClusterName} elected a JetStream meta leader, but could not place a stream with {_nodes.Length} replicas " +
+                $"within {_startupTimeout.TotalSeconds:0.#} s (the leader has not heard from every node).");
+        }
     }
 
     private static NatsServer[] CreateNodes(int size, string binaryPath, string clusterName, ILogger logger, TimeSpan startupTimeout)

@@ -297,7 +297,8 @@ public sealed class NatsServer : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} NATS server {ServerName} at {Url}";
+    public override string ToString() =>
+        ServerName is null ? $"{Kind} NATS server at {Url}" : $"{Kind} NATS server {ServerName} at {Url}";
 
     /// <summary>Describes one node of a <see cref="NatsCluster"/>, configured by a file; not started yet.</summary>
     internal static NatsServer ForClusterNode(
@@ -523,7 +524,14 @@ public sealed class NatsServer : IAsyncDisposable
     /// <summary>A failure message with what was run and what the server said, so a failed test explains itself.</summary>
     private string Describe(string headline)
     {
-        if (Kind != NatsServerKind.Process)
+        if (Kind == NatsServerKind.External)
+        {
+            return $"{headline}{Environment.NewLine}" +
+                $"The URL comes from {ExternalUrlVariable}; that server must run with JetStream enabled (-js). " +
+                $"Unset {ExternalUrlVariable}, or set NatsServerOptions.ForceLocalProcess, to start a local nats-server instead.";
+        }
+
+        if (Kind == NatsServerKind.Container)
         {
             return headline;
         }

@@ -10,12 +10,21 @@ namespace NatsKvConfig.Testing;
 /// </summary>
 internal sealed class NatsServerProcess : IDisposable
 {
-    private readonly Process _process;
+    private static readonly TimeSpan ExitWaitOnTestProcessExit = TimeSpan.FromSeconds(1);
 
-    private NatsServerProcess(Process process)
+    private readonly Process _process;
+    private readonly string? _ownedDirectory;
+
+    private NatsServerProcess(Process process, string? ownedDirectory)
     {
         _process = process;
+        _ownedDirectory = ownedDirectory;
         Id = process.Id;
+
+        // A test that forgets to dispose its server must not leave it holding a port and disk space. (A test
+        // process that is itself SIGKILLed runs no exit handlers; nothing can help then.)
+        AppDomain.CurrentDomain.ProcessExit += OnTestProcessExit;
+        process.Exited += (_, _) => AppDomain.CurrentDomain.ProcessExit -= OnTestProcessExit;
     }
 
     public int Id { get; }
@@ -90,12 +99,10 @@ internal sealed class NatsServerProcess : IDisposable
             throw new NatsServerNotFoundException($"The nats-server binary '{binaryPath}' could not be started: {ex.Message}", ex);
         }
 
-        var processId = process.Id;
-        ChildProcessReaper.Track(process, ownedDirectory);
-        process.Exited += (_, _) => ChildProcessReaper.Forget(processId);
+        var started = new NatsServerProcess(process, ownedDirectory);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new NatsServerProcess(process);
+        return started;
     }
 
     /// <summary>SIGKILL: the server gets no chance to flush or say goodbye, like a crash.</summary>
@@ -142,8 +149,26 @@ internal sealed class NatsServerProcess : IDisposable
 
     public void Dispose()
     {
-        ChildProcessReaper.Forget(Id);
+        AppDomain.CurrentDomain.ProcessExit -= OnTestProcessExit;
         _process.Dispose();
+    }
+
+    private void OnTestProcessExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit(ExitWaitOnTestProcessExit);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            // Already gone, or disposed meanwhile: nothing to kill.
+        }
+
+        if (_ownedDirectory is not null)
+        {
+            NatsServer.TryDeleteDirectory(_ownedDirectory);
+        }
     }
 
     /// <summary>Waits for the exit and for the last output lines to reach the log.</summary>

@@ -31,6 +31,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private Task? _watchLoop;
     private Task? _applyLoop;
     private int _started;
+    private int _loadReturned;
     private int _disposed;
     private long _appliedRevision;
     private long _lastChangeTicks;
@@ -95,6 +96,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             ? [_initialStateApplied.Task, _watcher.FirstFailure]
             : [_initialStateApplied.Task];
         Task.WaitAny(waitFor, _source.StartupTimeout);
+
+        // From here on the configuration root may be listening: a state applied later must be announced.
+        Interlocked.Exchange(ref _loadReturned, 1);
         if (IsLoaded)
         {
             Log.InitialLoadCompleted(_logger, Bucket, _projection.LiveKeyCount, _view.Count, AppliedRevision, stopwatch.ElapsedMilliseconds);
@@ -238,8 +242,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         LogWarnings(warnings);
-        var wasLoaded = IsLoaded;
-        if (batch.IsFullState && wasLoaded)
+        if (batch.IsFullState && IsLoaded)
         {
             Log.BucketStateReplaced(_logger, Bucket, AppliedRevision);
         }
@@ -249,15 +252,16 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Interlocked.Exchange(ref _lastChangeTicks, DateTimeOffset.UtcNow.UtcTicks);
         }
 
-        _initialStateApplied.TrySetResult();
-        Log.BatchApplied(_logger, Bucket, batch.Changes.Count, AppliedRevision, changed);
-
-        // Once per batch. During Load() nobody listens yet, so the first state costs nothing extra; an optional
-        // source that loads late announces it like any change.
-        if (changed && Volatile.Read(ref _disposed) == 0)
+        // Once per batch. A state that Load() is still waiting for needs no announcement (nobody can listen
+        // yet); one applied after Load() returned, such as an optional source loading late, does.
+        var announce = changed && Interlocked.CompareExchange(ref _loadReturned, 0, 0) == 1 && Volatile.Read(ref _disposed) == 0;
+        Log.BatchApplied(_logger, Bucket, batch.Changes.Count, AppliedRevision, announce);
+        if (announce)
         {
             RaiseReload();
         }
+
+        _initialStateApplied.TrySetResult();
     }
 
     private void RaiseReload()

@@ -243,6 +243,26 @@ public sealed partial class NatsServerHarnessTests
     }
 
     [Fact]
+    public async Task Disposing_a_cluster_ends_every_node_and_deletes_their_directories()
+    {
+        var cluster = await NatsCluster.StartAsync(3);
+        var processIds = cluster.Nodes.Select(node => node.ProcessId!.Value).ToList();
+        var directories = cluster.Nodes.Select(node => node.StoreDirectory!).ToList();
+
+        await cluster.DisposeAsync();
+        await cluster.DisposeAsync();
+
+        Assert.All(processIds, processId => Assert.False(IsAlive(processId)));
+        Assert.All(directories, directory => Assert.False(Directory.Exists(directory)));
+    }
+
+    [Fact]
+    public async Task A_one_node_cluster_is_refused_because_nats_server_needs_routes_for_a_jetstream_cluster()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => NatsCluster.StartAsync(1));
+    }
+
+    [Fact]
     public void Unique_bucket_names_are_valid_and_never_repeat()
     {
         var names = Enumerable.Range(0, 10_000).Select(_ => BucketNames.Unique("kv-test")).ToList();
