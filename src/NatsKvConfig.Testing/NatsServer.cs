@@ -31,6 +31,7 @@ public sealed class NatsServer : IAsyncDisposable
     private readonly ServerLog _log = new();
     private readonly ILogger _logger;
     private readonly TimeSpan _startupTimeout;
+    private readonly string _probeUrl;
     private NatsServerProcess? _process;
     private int _disposed;
 
@@ -46,7 +47,8 @@ public sealed class NatsServer : IAsyncDisposable
         string? binaryPath = null,
         IReadOnlyList<string>? arguments = null,
         IReadOnlyList<int>? listenPorts = null,
-        IContainer? container = null)
+        IContainer? container = null,
+        string? probeUrl = null)
     {
         Kind = kind;
         Url = url;
@@ -60,6 +62,7 @@ public sealed class NatsServer : IAsyncDisposable
         _container = container;
         _logger = logger;
         _startupTimeout = startupTimeout;
+        _probeUrl = probeUrl ?? url;
     }
 
     private enum StartOutcome
@@ -361,6 +364,7 @@ public sealed class NatsServer : IAsyncDisposable
                     "-p", port.ToString(CultureInfo.InvariantCulture),
                     "-sd", storeDirectory,
                     "-n", serverName,
+                    .. options.Username is null ? Array.Empty<string>() : ["--user", options.Username, "--pass", options.Password!],
                     .. options.ExtraArguments,
                 ];
                 server = new NatsServer(
@@ -374,7 +378,8 @@ public sealed class NatsServer : IAsyncDisposable
                     ownsStoreDirectory,
                     binaryPath,
                     arguments,
-                    [port]);
+                    [port],
+                    probeUrl: options.Username is null ? null : WithCredentials(port, options.Username, options.Password!));
 
                 if (await server.StartProcessAndWaitAsync(cancellationToken).ConfigureAwait(false) == StartOutcome.Ready)
                 {
@@ -413,6 +418,9 @@ public sealed class NatsServer : IAsyncDisposable
         duration < TimeSpan.FromSeconds(1)
             ? $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
             : $"{duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+
+    private static string WithCredentials(int port, string username, string password) =>
+        $"nats://{Uri.EscapeDataString(username)}:{Uri.EscapeDataString(password)}@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
     private static string LoopbackUrl(int port) => $"nats://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
@@ -463,7 +471,7 @@ public sealed class NatsServer : IAsyncDisposable
             JetStreamProbe.Answer? answer = null;
             try
             {
-                answer = await JetStreamProbe.TryAsync(Url, deadline.Token).ConfigureAwait(false);
+                answer = await JetStreamProbe.TryAsync(_probeUrl, deadline.Token).ConfigureAwait(false);
                 if (answer is null)
                 {
                     await Task.Delay(ReadinessPollInterval, deadline.Token).ConfigureAwait(false);

@@ -32,6 +32,15 @@ public sealed class NatsServerOptions
     /// </summary>
     public string? ServerBinaryPath { get; set; }
 
+    /// <summary>
+    /// A user the server requires (<c>--user</c>), together with <see cref="Password"/>; the harness itself
+    /// connects with them to see that the server is ready. Null (the default) requires no authentication.
+    /// </summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password of <see cref="Username"/> (<c>--pass</c>).</summary>
+    public string? Password { get; set; }
+
     /// <summary>More command-line arguments for a local nats-server process (e.g. <c>-DV</c> for protocol traces).</summary>
     public IList<string> ExtraArguments { get; } = [];
 
@@ -43,6 +52,11 @@ public sealed class NatsServerOptions
         if (StartupTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(StartupTimeout), StartupTimeout, "The startup timeout must be positive.");
+        }
+
+        if ((Username is null) != (Password is null))
+        {
+            throw new ArgumentException("Set both Username and Password, or neither.", nameof(Username));
         }
 
         if (Port is < 0 or > 65535)
