@@ -179,8 +179,8 @@ internal sealed class BucketWatcher
             {
                 Volatile.Write(ref _lastEntryTicks, Environment.TickCount64);
                 var key = _prefixLength == 0 ? entry.Key : entry.Key[_prefixLength..];
-                _pending.Add(new KvChange(key, entry.Revision, entry.Operation != NatsKVOperation.Put, entry.Value ?? [], entry.Created));
-                if (_pending.IsReadingFullState)
+                var readingFullState = _pending.Add(new KvChange(key, entry.Revision, entry.Operation != NatsKVOperation.Put, entry.Value ?? [], entry.Created));
+                if (readingFullState)
                 {
                     await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
                 }

@@ -80,8 +80,11 @@ internal sealed class PendingChanges
         _signal.Writer.TryWrite(true);
     }
 
-    /// <summary>Adds a change, keeping only the newest revision per key, and wakes the apply loop unless a full state is being read.</summary>
-    public void Add(in KvChange change)
+    /// <summary>
+    /// Adds a change, keeping only the newest revision per key, and wakes the apply loop unless a full state is
+    /// being read. Returns whether a full state is being read (one lock per entry on the hot path, not two).
+    /// </summary>
+    public bool Add(in KvChange change)
     {
         bool signal;
         lock (_gate)
@@ -99,6 +102,8 @@ internal sealed class PendingChanges
         {
             _signal.Writer.TryWrite(true);
         }
+
+        return !signal;
     }
 
     /// <summary>Waits until something may be pending. Returns <see langword="false"/> once cancelled.</summary>
