@@ -6,6 +6,8 @@
 #                       and print one line: "N passed, N failed, N skipped"
 #   ./build.sh build    build the solution (Release, warnings as errors)
 #   ./build.sh pack     build the NuGet packages into artifacts/packages
+#   ./build.sh bench    run the benchmarks (a few minutes) and write docs/benchmarks.md with its plots;
+#                       --quick runs every scenario at tiny sizes into artifacts/bench (as CI does)
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -87,6 +89,7 @@ test_all() {
   local status=0 missing=0 project name trx_files=()
   for project in "$ROOT"/tests/*/*.csproj; do
     name="$(basename "$project" .csproj)"
+    [[ "$name" == *.Benchmarks ]] && continue
     log "testing $name"
     if ! dotnet test "$project" -c "$CONFIGURATION" --no-build --nologo \
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
@@ -112,6 +115,15 @@ pack() {
   ls "$ARTIFACTS/packages" >&2
 }
 
+bench() {
+  ensure_dotnet
+  ensure_nats_server
+  local out="$ROOT/docs"
+  if [ "${1:-}" = "--quick" ]; then out="$ARTIFACTS/bench"; fi
+  log "running the benchmarks ${1:-(full)} into $out"
+  dotnet run --project "$ROOT/tests/NatsKvConfig.Benchmarks" -c Release -- ${1:-} --out "$out" >&2
+}
+
 demo() {
   ensure_dotnet
   ensure_nats_server
@@ -124,5 +136,6 @@ case "${1:-}" in
   test) test_all ;;
   build) build ;;
   pack) pack ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bench) shift; bench "$@" ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+using NATS.Client.KeyValueStore;
+
+namespace NatsKvConfig.Benchmarks;
+
+/// <summary>The benchmark's data: keys three segments deep, values of about 30 bytes.</summary>
+internal static class BenchData
+{
+    public static string Key(int i) =>
+        string.Create(CultureInfo.InvariantCulture, $"s{i % 100}.g{i / 100 % 100}.k{i}");
+
+    public static string Path(int i) => NatsKvKeyMapper.ToPath(Key(i));
+
+    public static string Value(int i) =>
+        string.Create(CultureInfo.InvariantCulture, $"value-{i:D8}-abcdefghijklmnop");
+
+    /// <summary>Puts keys 0..count-1 (and a 50-key section <c>sec</c>) with a few hundred puts in flight.</summary>
+    public static async Task SeedAsync(INatsKVStore store, int count)
+    {
+        const int InFlight = 500;
+        for (var start = 0; start < count; start += InFlight)
+        {
+            var end = Math.Min(count, start + InFlight);
+            await Task.WhenAll(Enumerable.Range(start, end - start)
+                .Select(i => store.PutAsync(Key(i), Encoding.UTF8.GetBytes(Value(i))).AsTask()));
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => store.PutAsync($"sec.k{i:D2}", Encoding.UTF8.GetBytes(Value(i))).AsTask()));
+    }
+}

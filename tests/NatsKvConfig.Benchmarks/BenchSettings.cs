@@ -1,0 +1,31 @@
+namespace NatsKvConfig.Benchmarks;
+
+/// <summary>What to run: the full set (minutes) or every scenario at tiny sizes (a smoke test for CI).</summary>
+internal sealed record BenchSettings(bool Quick, string OutputDirectory)
+{
+    public int[] KeyCounts => Quick ? [100, 1_000] : [1_000, 10_000, 100_000];
+
+    public int LargestKeyCount => KeyCounts[^1];
+
+    /// <summary>Rounds per comparison; both sides run in every round, alternating which goes first.</summary>
+    public int Rounds => Quick ? 2 : 5;
+
+    /// <summary>The naive pattern is one round trip per key: too slow to repeat at 100k.</summary>
+    public int NaiveMaxKeys => Quick ? 1_000 : 10_000;
+
+    public int PropagationSamples => Quick ? 20 : 400;
+
+    public int BurstPuts => Quick ? 500 : 10_000;
+
+    public int ReadIterations => Quick ? 2_000 : 200_000;
+
+    public int ApplyChanges => Quick ? 200 : 20_000;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var outIndex = Array.IndexOf(args, "--out");
+        var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine("artifacts", "bench");
+        return new BenchSettings(quick, Path.GetFullPath(output));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NatsKvConfig.Benchmarks;
+
+/// <summary>Writes <c>benchmarks.md</c>: a table per scenario with medians, ratios, goals and the machine.</summary>
+internal sealed class Report
+{
+    private readonly StringBuilder _text = new();
+
+    public Report(BenchSettings settings, string serverVersion)
+    {
+        _text.AppendLine("# Benchmarks")
+            .AppendLine()
+            .AppendLine("Every comparison runs both sides in the same process, against the same local nats-server and data,")
+            .AppendLine("alternating which goes first, over several rounds; the tables show medians and ratios. Performance is")
+            .AppendLine("measured here, never asserted in tests.")
+            .AppendLine()
+            .AppendLine("| machine | |")
+            .AppendLine("|---|---|")
+            .AppendLine(CultureInfo.InvariantCulture, $"| CPU | {CpuModel()} ({Environment.ProcessorCount} cores) |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| OS | {RuntimeInformation.OSDescription} |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| .NET | {RuntimeInformation.FrameworkDescription} |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| nats-server | {serverVersion} (one local node, file storage) |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| run | {(settings.Quick ? "quick (tiny sizes: a smoke test, not a measurement)" : "full")}, {DateTime.UtcNow:yyyy-MM-dd} |")
+            .AppendLine()
+            .AppendLine("Reproduce with `./build.sh bench` (writes this page and its plots into `docs/`); `./build.sh bench --quick`")
+            .AppendLine("runs every scenario at tiny sizes, as CI does.")
+            .AppendLine();
+    }
+
+    public Report Section(string title, string explanation)
+    {
+        _text.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(explanation).AppendLine();
+        return this;
+    }
+
+    public Report Table(string[] header, IEnumerable<string[]> rows)
+    {
+        _text.AppendLine("| " + string.Join(" | ", header) + " |")
+            .AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Length)));
+        foreach (var row in rows)
+        {
+            _text.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+
+        _text.AppendLine();
+        return this;
+    }
+
+    public Report Paragraph(string text)
+    {
+        _text.AppendLine(text).AppendLine();
+        return this;
+    }
+
+    public void Save(string path) => File.WriteAllText(path, _text.ToString());
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?
+                .Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+}
