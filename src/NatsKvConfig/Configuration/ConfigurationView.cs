@@ -19,6 +19,7 @@ internal sealed class ConfigurationView
 
     private readonly Dictionary<string, string?> _base;
     private readonly ImmutableDictionary<string, Slot> _overlay;
+    private ChildIndex? _childIndex;
 
     private ConfigurationView(Dictionary<string, string?> @base, ImmutableDictionary<string, Slot> overlay, int count)
     {
@@ -80,35 +81,64 @@ internal sealed class ConfigurationView
 
     /// <summary>
     /// The child segments directly under <paramref name="parentPath"/> (the root when null) plus
-    /// <paramref name="earlierKeys"/>, sorted as <see cref="ConfigurationProvider.GetChildKeys"/> sorts them.
+    /// <paramref name="earlierKeys"/>, sorted as <see cref="ConfigurationProvider.GetChildKeys"/> sorts them
+    /// (each child once; the configuration root removes duplicates anyway).
     /// </summary>
-    public List<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
+    /// <remarks>
+    /// The base provider scans every key on every call, and binding a section calls it once per child. Here the
+    /// first call on a view builds an index of all children (one scan), and every later call is a lookup. A
+    /// view only changes with a batch, so the scan is paid once per batch that anyone reads children from.
+    /// </remarks>
+    public IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
     {
         ArgumentNullException.ThrowIfNull(earlierKeys);
-        var results = new List<string>();
-        foreach (var path in Paths)
+        var index = LazyInitializer.EnsureInitialized(ref _childIndex, BuildChildIndex);
+        var children = parentPath is null ? index.Root : index.ByParent.GetValueOrDefault(parentPath, []);
+        if (earlierKeys.TryGetNonEnumeratedCount(out var earlierCount) && earlierCount == 0)
         {
-            if (parentPath is null)
-            {
-                results.Add(Segment(path, 0));
-            }
-            else if (path.Length > parentPath.Length
-                && path[parentPath.Length] == ConfigurationPath.KeyDelimiter[0]
-                && path.StartsWith(parentPath, StringComparison.OrdinalIgnoreCase))
-            {
-                results.Add(Segment(path, parentPath.Length + 1));
-            }
+            return children.AsReadOnly(); // already sorted
         }
 
+        var results = new List<string>(children);
         results.AddRange(earlierKeys);
         results.Sort(ConfigurationKeyComparer.Instance);
         return results;
     }
 
-    private static string Segment(string path, int start)
+    private ChildIndex BuildChildIndex()
     {
-        var end = path.IndexOf(ConfigurationPath.KeyDelimiter[0], start);
-        return end < 0 ? path[start..] : path[start..end];
+        var root = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var byParent = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        var delimiter = ConfigurationPath.KeyDelimiter[0];
+        foreach (var path in Paths)
+        {
+            var end = path.IndexOf(delimiter);
+            root.Add(end < 0 ? path : path[..end]);
+            while (end >= 0)
+            {
+                var start = end + 1;
+                end = path.IndexOf(delimiter, start);
+                var parent = path[..(start - 1)];
+                if (!byParent.TryGetValue(parent, out var children))
+                {
+                    children = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                    byParent[parent] = children;
+                }
+
+                children.Add(end < 0 ? path[start..] : path[start..end]);
+            }
+        }
+
+        return new ChildIndex(
+            Sorted(root),
+            byParent.ToDictionary(pair => pair.Key, pair => Sorted(pair.Value), StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static string[] Sorted(HashSet<string> children)
+    {
+        var sorted = children.ToArray();
+        Array.Sort(sorted, ConfigurationKeyComparer.Instance);
+        return sorted;
     }
 
     /// <summary>Returns a new view with <paramref name="set"/> written and <paramref name="removed"/> taken out.</summary>
@@ -169,6 +199,9 @@ internal sealed class ConfigurationView
 
         return new ConfigurationView(data, Empty._overlay, count);
     }
+
+    /// <summary>Every path's children, each parent's sorted once: built on the first child-key read of a view.</summary>
+    private sealed record ChildIndex(string[] Root, Dictionary<string, string[]> ByParent);
 
     /// <summary>An overlay entry: a value, or (the default) the path's removal.</summary>
     private readonly record struct Slot(bool Exists, string? Value);
