@@ -3,6 +3,11 @@ namespace NatsKvConfig.Benchmarks;
 /// <summary>What to run: the full set (minutes) or every scenario at tiny sizes (a smoke test for CI).</summary>
 internal sealed record BenchSettings(bool Quick, string OutputDirectory)
 {
+    /// <summary>Scenario numbers to run (<c>--only 1,3</c>); empty runs all. For investigating, not for the report.</summary>
+    public IReadOnlySet<int> Only { get; init; } = new HashSet<int>();
+
+    public bool Runs(int scenario) => Only.Count == 0 || Only.Contains(scenario);
+
     public int[] KeyCounts => Quick ? [100, 1_000] : [1_000, 10_000, 100_000];
 
     public int LargestKeyCount => KeyCounts[^1];
@@ -26,6 +31,10 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
         var quick = args.Contains("--quick");
         var outIndex = Array.IndexOf(args, "--out");
         var output = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine("artifacts", "bench");
-        return new BenchSettings(quick, Path.GetFullPath(output));
+        var onlyIndex = Array.IndexOf(args, "--only");
+        var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length
+            ? args[onlyIndex + 1].Split(',').Select(int.Parse).ToHashSet()
+            : [];
+        return new BenchSettings(quick, Path.GetFullPath(output)) { Only = only };
     }
 }

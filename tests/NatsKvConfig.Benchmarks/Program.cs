@@ -11,69 +11,87 @@ Console.WriteLine($"NatsKvConfig benchmarks ({(settings.Quick ? "quick" : "full"
 await using var env = await BenchEnvironment.StartAsync();
 var report = new Report(settings, env.Server.Version ?? "unknown");
 
-Console.WriteLine("1. cold load");
-var load = await ColdLoadBenchmark.RunAsync(env, settings);
-report.Section("1. Cold load", "Time for `Build()` to return with the bucket loaded, against the floor (NATS.Net's `WatchAsync` reading the initial state to its end and doing nothing with it) and the naive pattern (list keys, then get each). Goal: ≤ 1.05× the floor, ≥ 10× faster than the naive pattern. The naive pattern is measured up to " + Stats.Number(settings.NaiveMaxKeys) + " keys (one round trip per key).")
-    .Table(
-        ["keys", "floor", "provider", "provider / floor", "naive", "naive / provider", "goal"],
-        load.Select(r => new[]
-        {
-            Stats.Number(r.Keys), Stats.Ms(r.FloorMs), Stats.Ms(r.ProviderMs), Stats.Ratio(r.ProviderMs, r.FloorMs),
-            r.NaiveMs is { } naive ? Stats.Ms(naive) : "—", r.NaiveMs is { } n ? Stats.Ratio(n, r.ProviderMs) : "—",
-            Stats.Verdict(r.ProviderMs <= 1.05 * r.FloorMs && (r.NaiveMs is not { } x || x >= 10 * r.ProviderMs)),
-        }))
-    .Paragraph("![Load time against key count](images/load-time.png)");
-Plots.LoadTime(load, Path.Combine(settings.OutputDirectory, "images", "load-time.png"));
+if (settings.Runs(1))
+{
+    Console.WriteLine("1. cold load");
+    var load = await ColdLoadBenchmark.RunAsync(env, settings);
+    report.Section("1. Cold load", "Time for `Build()` to return with the bucket loaded, against the floor (NATS.Net's `WatchAsync` reading the initial state to its end and doing nothing with it) and the naive pattern (list keys, then get each). Goal: ≤ 1.05× the floor, ≥ 10× faster than the naive pattern. The naive pattern is measured up to " + Stats.Number(settings.NaiveMaxKeys) + " keys (one round trip per key).")
+        .Table(
+            ["keys", "floor", "provider", "provider / floor", "naive", "naive / provider", "goal"],
+            load.Select(r => new[]
+            {
+                Stats.Number(r.Keys), Stats.Ms(r.FloorMs), Stats.Ms(r.ProviderMs), Stats.Ratio(r.ProviderMs, r.FloorMs),
+                r.NaiveMs is { } naive ? Stats.Ms(naive) : "—", r.NaiveMs is { } n ? Stats.Ratio(n, r.ProviderMs) : "—",
+                Stats.Verdict(r.ProviderMs <= 1.05 * r.FloorMs && (r.NaiveMs is not { } x || x >= 10 * r.ProviderMs)),
+            }))
+        .Paragraph("![Load time against key count](images/load-time.png)");
+    Plots.LoadTime(load, Path.Combine(settings.OutputDirectory, "images", "load-time.png"));
+}
 
 report.Section("2. Warm start from a snapshot", "Not measured yet: the last-known-good snapshot does not exist yet (it comes with the resilience work).");
 
-Console.WriteLine("3. change propagation");
-var propagation = await PropagationBenchmark.RunAsync(env, settings);
-var json = await PropagationBenchmark.JsonFileAsync(settings.Quick ? 3 : 20);
-report.Section("3. Change propagation", "From sending a put to `IOptionsMonitor<T>.OnChange` seeing the new value, against the floor (a raw NATS.Net watch of the key, observing the same puts) and against `AddJsonFile(reloadOnChange: true)` (file write → `OnChange`). Goal: p50 ≤ floor + 0.3 ms, p99 ≤ 5 ms, flat from 10 keys to the largest bucket.")
-    .Table(
-        ["keys loaded", "floor p50", "floor p99", "provider p50", "provider p99", "p50 − floor", "goal"],
-        propagation.Select(r =>
-        {
-            var floor50 = Stats.Median(r.FloorMs);
-            var provider50 = Stats.Median(r.ProviderMs);
-            var provider99 = Stats.Percentile(r.ProviderMs, 99);
-            return new[]
+if (settings.Runs(3))
+{
+    Console.WriteLine("3. change propagation");
+    var propagation = await PropagationBenchmark.RunAsync(env, settings);
+    var json = await PropagationBenchmark.JsonFileAsync(settings.Quick ? 3 : 20);
+    report.Section("3. Change propagation", "From sending a put to `IOptionsMonitor<T>.OnChange` seeing the new value, against the floor (a raw NATS.Net watch of the key, observing the same puts) and against `AddJsonFile(reloadOnChange: true)` (file write → `OnChange`). Goal: p50 ≤ floor + 0.3 ms, p99 ≤ 5 ms, flat from 10 keys to the largest bucket.")
+        .Table(
+            ["keys loaded", "floor p50", "floor p99", "provider p50", "provider p99", "p50 − floor", "goal"],
+            propagation.Select(r =>
             {
-                Stats.Number(r.LoadedKeys), Stats.Ms(floor50), Stats.Ms(Stats.Percentile(r.FloorMs, 99)), Stats.Ms(provider50), Stats.Ms(provider99),
-                Stats.Ms(provider50 - floor50), Stats.Verdict(provider50 <= floor50 + 0.3 && provider99 <= 5),
-            };
-        }))
-    .Table(["JSON file with reloadOnChange", "p50", "p99"], [["file write → OnChange", Stats.Ms(Stats.Median(json)), Stats.Ms(Stats.Percentile(json, 99))]])
-    .Paragraph("The JSON file provider waits its `ReloadDelay` (250 ms by default) after a file change before reloading, and depends on the file watcher.")
-    .Paragraph("![Propagation latency](images/propagation.png)");
-Plots.Propagation(propagation, Path.Combine(settings.OutputDirectory, "images", "propagation.png"));
+                var floor50 = Stats.Median(r.FloorMs);
+                var provider50 = Stats.Median(r.ProviderMs);
+                var provider99 = Stats.Percentile(r.ProviderMs, 99);
+                return new[]
+                {
+                    Stats.Number(r.LoadedKeys), Stats.Ms(floor50), Stats.Ms(Stats.Percentile(r.FloorMs, 99)), Stats.Ms(provider50), Stats.Ms(provider99),
+                    Stats.Ms(provider50 - floor50), Stats.Verdict(provider50 <= floor50 + 0.3 && provider99 <= 5),
+                };
+            }))
+        .Table(["JSON file with reloadOnChange", "p50", "p99"], [["file write → OnChange", Stats.Ms(Stats.Median(json)), Stats.Ms(Stats.Percentile(json, 99))]])
+        .Paragraph("The JSON file provider waits its `ReloadDelay` (250 ms by default) after a file change before reloading, and depends on the file watcher.")
+        .Paragraph("![Propagation latency](images/propagation.png)");
+    Plots.Propagation(propagation, Path.Combine(settings.OutputDirectory, "images", "propagation.png"));
+}
 
-Console.WriteLine("4. burst");
-var burst = await BurstBenchmark.RunAsync(env, settings);
-report.Section("4. Burst", $"{Stats.Number(burst.Puts)} puts to 100 keys as fast as NATS takes them: time from the first put until the provider has applied the last one, against a raw watch receiving all of them (both watch the same burst). Goal: ≤ 1.2× the floor.")
-    .Table(
-        ["puts", "floor", "provider", "provider / floor", "reloads raised", "goal"],
-        [[Stats.Number(burst.Puts), Stats.Ms(burst.FloorMs), Stats.Ms(burst.ProviderMs), Stats.Ratio(burst.ProviderMs, burst.FloorMs), Stats.Number(burst.Reloads), Stats.Verdict(burst.ProviderMs <= 1.2 * burst.FloorMs)]]);
+if (settings.Runs(4))
+{
+    Console.WriteLine("4. burst");
+    var burst = await BurstBenchmark.RunAsync(env, settings);
+    report.Section("4. Burst", $"{Stats.Number(burst.Puts)} puts to 100 keys as fast as NATS takes them: time from the first put until the provider has applied the last one, against a raw watch receiving all of them (both watch the same burst). Goal: ≤ 1.2× the floor.")
+        .Table(
+            ["puts", "floor", "provider", "provider / floor", "reloads raised", "goal"],
+            [[Stats.Number(burst.Puts), Stats.Ms(burst.FloorMs), Stats.Ms(burst.ProviderMs), Stats.Ratio(burst.ProviderMs, burst.FloorMs), Stats.Number(burst.Reloads), Stats.Verdict(burst.ProviderMs <= 1.2 * burst.FloorMs)]]);
+}
 
-Console.WriteLine("5. reads");
-var reads = await ReadBenchmark.RunAsync(env, settings);
-report.Section("5. Reads", $"Through `IConfiguration` with {Stats.Number(settings.LargestKeyCount)} keys loaded, against `MemoryConfigurationProvider` holding the same data. Goal: ≤ 1.0×.")
-    .Table(
-        ["operation", "memory provider", "NatsKvConfig", "ratio", "goal"],
-        reads.Select(r => new[] { r.Operation, Stats.Ns(r.MemoryNs), Stats.Ns(r.ProviderNs), Stats.Ratio(r.ProviderNs, r.MemoryNs), Stats.Verdict(r.ProviderNs <= r.MemoryNs) }));
+if (settings.Runs(5))
+{
+    Console.WriteLine("5. reads");
+    var reads = await ReadBenchmark.RunAsync(env, settings);
+    report.Section("5. Reads", $"Through `IConfiguration` with {Stats.Number(settings.LargestKeyCount)} keys loaded, against `MemoryConfigurationProvider` holding the same data. Goal: ≤ 1.0×.")
+        .Table(
+            ["operation", "memory provider", "NatsKvConfig", "ratio", "goal"],
+            reads.Select(r => new[] { r.Operation, Stats.Ns(r.MemoryNs), Stats.Ns(r.ProviderNs), Stats.Ratio(r.ProviderNs, r.MemoryNs), Stats.Verdict(r.ProviderNs <= r.MemoryNs) }));
+}
 
-Console.WriteLine("6. memory");
-var memory = await MemoryBenchmark.RunAsync(env, settings);
-report.Section("6. Memory", $"Managed bytes retained per loaded key at {Stats.Number(memory.Keys)} keys (after a full GC), against the memory provider holding the same data. The provider also keeps, per key, its revision and the paths it produced, to apply changes incrementally and resolve conflicts.")
-    .Table(["keys", "memory provider", "NatsKvConfig", "ratio"],
-        [[Stats.Number(memory.Keys), $"{memory.MemoryBytesPerKey:0} B", $"{memory.ProviderBytesPerKey:0} B", Stats.Ratio(memory.ProviderBytesPerKey, memory.MemoryBytesPerKey)]]);
+if (settings.Runs(6))
+{
+    Console.WriteLine("6. memory");
+    var memory = await MemoryBenchmark.RunAsync(env, settings);
+    report.Section("6. Memory", $"Managed bytes retained per loaded key at {Stats.Number(memory.Keys)} keys (after a full GC), against the memory provider holding the same data. The provider also keeps, per key, its revision and the paths it produced, to apply changes incrementally and resolve conflicts.")
+        .Table(["keys", "memory provider", "NatsKvConfig", "ratio"],
+            [[Stats.Number(memory.Keys), $"{memory.MemoryBytesPerKey:0} B", $"{memory.ProviderBytesPerKey:0} B", Stats.Ratio(memory.ProviderBytesPerKey, memory.MemoryBytesPerKey)]]);
+}
 
-Console.WriteLine("7. per-change apply cost");
-var apply = ApplyCostBenchmark.Run(settings);
-report.Section("7. Per-change apply cost", "Applying one change as its own batch (projection and new view), with 1,000 keys and with the largest bucket loaded. Goal: flat — no whole-dictionary copy per change.")
-    .Table(["keys loaded", "per change", "ratio to 1,000 keys"],
-        apply.Select(r => new[] { Stats.Number(r.Keys), Stats.Ns(r.NsPerChange), Stats.Ratio(r.NsPerChange, apply[0].NsPerChange) }));
+if (settings.Runs(7))
+{
+    Console.WriteLine("7. per-change apply cost");
+    var apply = ApplyCostBenchmark.Run(settings);
+    report.Section("7. Per-change apply cost", "Applying one change as its own batch (projection and new view), with 1,000 keys and with the largest bucket loaded. Goal: flat — no whole-dictionary copy per change.")
+        .Table(["keys loaded", "per change", "ratio to 1,000 keys"],
+            apply.Select(r => new[] { Stats.Number(r.Keys), Stats.Ns(r.NsPerChange), Stats.Ratio(r.NsPerChange, apply[0].NsPerChange) }));
+}
 
 var reportPath = Path.Combine(settings.OutputDirectory, "benchmarks.md");
 report.Save(reportPath);

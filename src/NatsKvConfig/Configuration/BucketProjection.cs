@@ -84,16 +84,15 @@ internal sealed class BucketProjection
         _contested.Clear();
         Revision = 0;
         LiveKeyCount = 0;
-        var dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var change in changes)
         {
-            ApplyOne(change, dirty, warnings);
+            ApplyOne(change, dirty: null, warnings);
         }
 
         return ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)));
     }
 
-    private void ApplyOne(KvChange change, HashSet<string> dirty, List<ProjectionWarning> warnings)
+    private void ApplyOne(KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
     {
         Revision = Math.Max(Revision, change.Revision);
 
@@ -129,7 +128,7 @@ internal sealed class BucketProjection
             foreach (var (oldPath, _) in old.Outputs)
             {
                 RemoveOwner(oldPath, change.Key);
-                dirty.Add(oldPath);
+                dirty?.Add(oldPath);
             }
 
             if (old.Outputs.Length > 0)
@@ -141,7 +140,7 @@ internal sealed class BucketProjection
         foreach (var (newPath, value) in outputs)
         {
             AddOwner(new PathOwner(newPath, change.Key, change.Revision, value), warnings);
-            dirty.Add(newPath);
+            dirty?.Add(newPath);
         }
 
         if (outputs.Length > 0)

@@ -21,11 +21,12 @@ internal sealed class ConfigurationView
     private readonly ImmutableDictionary<string, Slot> _overlay;
     private ChildIndex? _childIndex;
 
-    private ConfigurationView(Dictionary<string, string?> @base, ImmutableDictionary<string, Slot> overlay, int count)
+    private ConfigurationView(Dictionary<string, string?> @base, ImmutableDictionary<string, Slot> overlay, int count, ChildIndex? childIndex = null)
     {
         _base = @base;
         _overlay = overlay;
         Count = count;
+        _childIndex = childIndex;
     }
 
     /// <summary>A view with no values.</summary>
@@ -85,15 +86,13 @@ internal sealed class ConfigurationView
     /// (each child once; the configuration root removes duplicates anyway).
     /// </summary>
     /// <remarks>
-    /// The base provider scans every key on every call, and binding a section calls it once per child. Here the
-    /// first call on a view builds an index of all children (one scan), and every later call is a lookup. A
-    /// view only changes with a batch, so the scan is paid once per batch that anyone reads children from.
+    /// The first call indexes every path's children (one scan); later views derive their index from this one
+    /// by touching only what a batch changed, so every later call is a lookup, whatever the number of keys.
     /// </remarks>
     public IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
     {
         ArgumentNullException.ThrowIfNull(earlierKeys);
-        var index = LazyInitializer.EnsureInitialized(ref _childIndex, BuildChildIndex);
-        var children = parentPath is null ? index.Root : index.ByParent.GetValueOrDefault(parentPath, []);
+        var children = LazyInitializer.EnsureInitialized(ref _childIndex, () => ChildIndex.Build(Paths)).Children(parentPath);
         if (earlierKeys.TryGetNonEnumeratedCount(out var earlierCount) && earlierCount == 0)
         {
             return children.AsReadOnly(); // already sorted
@@ -105,42 +104,6 @@ internal sealed class ConfigurationView
         return results;
     }
 
-    private ChildIndex BuildChildIndex()
-    {
-        var root = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var byParent = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
-        var delimiter = ConfigurationPath.KeyDelimiter[0];
-        foreach (var path in Paths)
-        {
-            var end = path.IndexOf(delimiter);
-            root.Add(end < 0 ? path : path[..end]);
-            while (end >= 0)
-            {
-                var start = end + 1;
-                end = path.IndexOf(delimiter, start);
-                var parent = path[..(start - 1)];
-                if (!byParent.TryGetValue(parent, out var children))
-                {
-                    children = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                    byParent[parent] = children;
-                }
-
-                children.Add(end < 0 ? path[start..] : path[start..end]);
-            }
-        }
-
-        return new ChildIndex(
-            Sorted(root),
-            byParent.ToDictionary(pair => pair.Key, pair => Sorted(pair.Value), StringComparer.OrdinalIgnoreCase));
-    }
-
-    private static string[] Sorted(HashSet<string> children)
-    {
-        var sorted = children.ToArray();
-        Array.Sort(sorted, ConfigurationKeyComparer.Instance);
-        return sorted;
-    }
-
     /// <summary>Returns a new view with <paramref name="set"/> written and <paramref name="removed"/> taken out.</summary>
     public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed)
     {
@@ -150,12 +113,13 @@ internal sealed class ConfigurationView
         }
 
         var overlay = _overlay.ToBuilder();
-        var count = Count;
+        var appeared = new List<string>();
+        var disappeared = new List<string>();
         foreach (var (path, value) in set)
         {
             if (!Exists(overlay, path))
             {
-                count++;
+                appeared.Add(path);
             }
 
             overlay[path] = new Slot(true, value);
@@ -165,24 +129,28 @@ internal sealed class ConfigurationView
         {
             if (Exists(overlay, path))
             {
-                count--;
+                disappeared.Add(path);
             }
 
             overlay[path] = default;
         }
 
+        var count = Count + appeared.Count - disappeared.Count;
+
+        // Keep the child index current only where one was built; otherwise the first reader builds it.
+        var childIndex = Volatile.Read(ref _childIndex)?.With(appeared, disappeared);
         if (overlay.Count >= MinimumOverlayBeforeMerge && overlay.Count * 4 > _base.Count)
         {
-            return Merge(overlay, count);
+            return Merge(overlay, count, childIndex);
         }
 
-        return new ConfigurationView(_base, overlay.ToImmutable(), count);
+        return new ConfigurationView(_base, overlay.ToImmutable(), count, childIndex);
     }
 
     private bool Exists(ImmutableDictionary<string, Slot>.Builder overlay, string path) =>
         overlay.TryGetValue(path, out var slot) ? slot.Exists : _base.ContainsKey(path);
 
-    private ConfigurationView Merge(ImmutableDictionary<string, Slot>.Builder overlay, int count)
+    private ConfigurationView Merge(ImmutableDictionary<string, Slot>.Builder overlay, int count, ChildIndex? childIndex)
     {
         var data = new Dictionary<string, string?>(_base, StringComparer.OrdinalIgnoreCase);
         foreach (var (path, slot) in overlay)
@@ -197,11 +165,8 @@ internal sealed class ConfigurationView
             }
         }
 
-        return new ConfigurationView(data, Empty._overlay, count);
+        return new ConfigurationView(data, Empty._overlay, count, childIndex);
     }
-
-    /// <summary>Every path's children, each parent's sorted once: built on the first child-key read of a view.</summary>
-    private sealed record ChildIndex(string[] Root, Dictionary<string, string[]> ByParent);
 
     /// <summary>An overlay entry: a value, or (the default) the path's removal.</summary>
     private readonly record struct Slot(bool Exists, string? Value);

@@ -89,6 +89,14 @@ public static class NatsKvKeyMapper
             return false;
         }
 
+        if (IsPlainKey(key))
+        {
+            // Most keys have no escapes: a straight copy with ':' for '.', no decoding.
+            path = key.Replace(KeySeparator, PathSeparator);
+            error = null;
+            return true;
+        }
+
         var builder = new StringBuilder(key.Length);
         byte[]? bytes = null;
         var start = 0;
@@ -139,6 +147,34 @@ public static class NatsKvKeyMapper
         }
 
         return true;
+    }
+
+    // Non-empty tokens of plain characters only (no escapes), separated by single dots.
+    private static bool IsPlainKey(string key)
+    {
+        var previousWasSeparator = true;
+        foreach (var c in key)
+        {
+            if (c == KeySeparator)
+            {
+                if (previousWasSeparator)
+                {
+                    return false;
+                }
+
+                previousWasSeparator = true;
+            }
+            else if (IsPlainKeyChar(c))
+            {
+                previousWasSeparator = false;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return !previousWasSeparator;
     }
 
     private static bool IsPlainKeyChar(char c) =>

@@ -21,6 +21,9 @@ internal sealed class PendingChanges
     });
 
     private Dictionary<string, KvChange> _byKey = new(StringComparer.Ordinal);
+
+    // A full state arrives in revision order with each key once: a list keeps it cheaply and needs no sort.
+    private List<KvChange> _fullState = [];
     private bool _readingFullState = true;
     private bool _fullStateReady;
 
@@ -45,6 +48,7 @@ internal sealed class PendingChanges
         lock (_gate)
         {
             _byKey.Clear();
+            _fullState = [];
             Revision = 0;
             _readingFullState = true;
             _fullStateReady = false;
@@ -89,7 +93,11 @@ internal sealed class PendingChanges
         bool signal;
         lock (_gate)
         {
-            if (!_byKey.TryGetValue(change.Key, out var existing) || existing.Revision < change.Revision)
+            if (_readingFullState)
+            {
+                _fullState.Add(change);
+            }
+            else if (!_byKey.TryGetValue(change.Key, out var existing) || existing.Revision < change.Revision)
             {
                 _byKey[change.Key] = change;
             }
@@ -124,7 +132,7 @@ internal sealed class PendingChanges
     public PendingBatch Drain()
     {
         Dictionary<string, KvChange> taken;
-        bool isFullState;
+        List<KvChange>? fullState = null;
         lock (_gate)
         {
             if (_readingFullState || (_byKey.Count == 0 && !_fullStateReady))
@@ -134,13 +142,24 @@ internal sealed class PendingChanges
 
             taken = _byKey;
             _byKey = new Dictionary<string, KvChange>(StringComparer.Ordinal);
-            isFullState = _fullStateReady;
-            _fullStateReady = false;
+            if (_fullStateReady)
+            {
+                fullState = _fullState;
+                _fullState = [];
+                _fullStateReady = false;
+            }
         }
 
-        var changes = new KvChange[taken.Count];
-        taken.Values.CopyTo(changes, 0);
-        Array.Sort(changes, static (a, b) => a.Revision.CompareTo(b.Revision));
-        return new PendingBatch(changes, isFullState);
+        // Whatever came after a full state has higher revisions than all of it, so it goes after.
+        var later = new KvChange[taken.Count];
+        taken.Values.CopyTo(later, 0);
+        Array.Sort(later, static (a, b) => a.Revision.CompareTo(b.Revision));
+        if (fullState is null)
+        {
+            return new PendingBatch(later, IsFullState: false);
+        }
+
+        fullState.AddRange(later);
+        return new PendingBatch(fullState, IsFullState: true);
     }
 }

@@ -48,10 +48,31 @@ public class ConfigurationViewTests
                         return false;
                     }
                 }
+
+                // The child index, once built, is carried from view to view: it must stay exact.
+                if (!SameChildKeys(view, reference))
+                {
+                    return false;
+                }
             }
 
             return true;
         }, iter: 2_000);
+    }
+
+    private static bool SameChildKeys(ConfigurationView view, Dictionary<string, string?> reference)
+    {
+        var memory = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = reference });
+        foreach (var parent in new string?[] { null, "", "a", "A", "a:b", "b", "b:a" })
+        {
+            var expected = memory.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase);
+            if (!expected.SequenceEqual(view.GetChildKeys([], parent), StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     [Fact]
