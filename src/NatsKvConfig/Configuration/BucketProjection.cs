@@ -84,13 +84,22 @@ internal sealed class BucketProjection
         _contested.Clear();
         Revision = 0;
         LiveKeyCount = 0;
+        Stage(changes, warnings);
+        return BuildView();
+    }
+
+    /// <summary>Applies changes of a full state being read, without producing a view (nobody sees it yet).</summary>
+    public void Stage(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
+    {
         foreach (var change in changes)
         {
             ApplyOne(change, dirty: null, warnings);
         }
-
-        return ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)));
     }
+
+    /// <summary>A view of everything applied so far.</summary>
+    public ConfigurationView BuildView() =>
+        ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)));
 
     private void ApplyOne(KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
     {

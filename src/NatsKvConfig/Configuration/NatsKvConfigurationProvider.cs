@@ -21,7 +21,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly ILogger _logger;
     private readonly NatsConnectionLease _connection;
     private readonly PendingChanges _pending = new();
-    private readonly BucketProjection _projection;
+    private BucketProjection _projection;
+
+    // A full state being read, applied as it streams in and published when complete. Only the apply loop uses these.
+    private BucketProjection? _staging;
+    private int _stagingGeneration;
     private readonly BucketWatcher _watcher;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -230,19 +234,43 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var warnings = new List<ProjectionWarning>();
+        if (batch.Part != FullStatePart.None)
+        {
+            if (_staging is null || _stagingGeneration != batch.Generation)
+            {
+                _staging = new BucketProjection(_source.ExpandJsonValues);
+                _stagingGeneration = batch.Generation;
+            }
+
+            _staging.Stage(batch.Changes, warnings);
+            if (batch.Part == FullStatePart.Partial)
+            {
+                LogWarnings(warnings);
+                return;
+            }
+        }
+
         bool changed;
         lock (_writeLock)
         {
             var previous = _view;
-            _view = batch.IsFullState
-                ? _projection.Replace(batch.Changes, warnings)
-                : _projection.Apply(batch.Changes, previous, warnings);
+            if (batch.Part == FullStatePart.Final)
+            {
+                _projection = _staging!;
+                _staging = null;
+                _view = _projection.BuildView();
+            }
+            else
+            {
+                _view = _projection.Apply(batch.Changes, previous, warnings);
+            }
+
             changed = !ReferenceEquals(previous, _view);
             Interlocked.Exchange(ref _appliedRevision, (long)_projection.Revision);
         }
 
         LogWarnings(warnings);
-        if (batch.IsFullState && IsLoaded)
+        if (batch.Part == FullStatePart.Final && IsLoaded)
         {
             Log.BucketStateReplaced(_logger, Bucket, AppliedRevision);
         }

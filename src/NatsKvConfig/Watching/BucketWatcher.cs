@@ -131,7 +131,12 @@ internal sealed class BucketWatcher
         var connection = await _connection.GetOpenAsync(cancellationToken).ConfigureAwait(false);
         var js = new NatsJSContext(connection);
         var store = await new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).ConfigureAwait(false);
-        var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+
+        // A full read needs the newest revision under the filter as well: ask both questions at once.
+        var statusQuery = store.GetStatusAsync(cancellationToken).AsTask();
+        var boundaryQuery = _pending.Revision == 0 || _pending.IsReadingFullState ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
+        await Task.WhenAll(boundaryQuery is null ? [statusQuery] : [statusQuery, boundaryQuery]).ConfigureAwait(false);
+        var status = await statusQuery.ConfigureAwait(false);
         _bucketMissingLogged = false;
 
         // A different creation time, or a stream that ends before what we read, is another bucket under the same name.
@@ -147,7 +152,9 @@ internal sealed class BucketWatcher
         if (fullState)
         {
             _pending.BeginFullState();
-            (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
+            (_boundaryKnown, _initialBoundary) = boundaryQuery is null
+                ? await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false)
+                : await boundaryQuery.ConfigureAwait(false);
             Log.ReadingFullState(_logger, _bucket, _filter, _initialBoundary, _boundaryKnown);
             if (_boundaryKnown && _initialBoundary == 0)
             {

@@ -1,13 +1,14 @@
 namespace NatsKvConfig;
 
 /// <summary>Changes drained from <see cref="PendingChanges"/>, in revision order.</summary>
-/// <param name="Changes">The newest change of each key touched.</param>
-/// <param name="IsFullState">True when the changes are the bucket's complete state and replace everything.</param>
-internal sealed record PendingBatch(IReadOnlyList<KvChange> Changes, bool IsFullState)
+/// <param name="Changes">The changes, oldest first.</param>
+/// <param name="Part">Whether they are live changes, or part (or the end) of a full state being read.</param>
+/// <param name="Generation">Which full state they belong to: a restarted read starts a new generation.</param>
+internal sealed record PendingBatch(IReadOnlyList<KvChange> Changes, FullStatePart Part, int Generation)
 {
     /// <summary>A batch with nothing to apply.</summary>
-    public static PendingBatch Empty { get; } = new([], false);
+    public static PendingBatch Empty { get; } = new([], FullStatePart.None, 0);
 
     /// <summary>Whether there is nothing to apply.</summary>
-    public bool IsEmpty => Changes.Count == 0 && !IsFullState;
+    public bool IsEmpty => Changes.Count == 0 && Part == FullStatePart.None;
 }

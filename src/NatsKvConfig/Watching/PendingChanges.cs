@@ -3,13 +3,14 @@ using System.Threading.Channels;
 namespace NatsKvConfig;
 
 /// <summary>
-/// Changes read from the watch and not yet applied, kept as the newest entry per key, so a burst of any size
-/// costs memory in proportion to the keys it touches and is applied as one batch.
+/// Changes read from the watch and not yet applied. Live changes are kept as the newest entry per key, so a
+/// burst of any size costs memory in proportion to the keys it touches and is applied as one batch.
 /// </summary>
 /// <remarks>
-/// The watch loop adds; the apply loop waits for a signal and drains everything pending at once. While a
-/// full state is being read (the initial load, or a reload after the bucket was replaced) the batch is held
-/// back until it is complete, so readers never see half of it.
+/// The watch loop adds; the apply loop waits for a signal and drains everything pending at once. A full state
+/// (the initial load, or a reload after the bucket was replaced) arrives in revision order with each key once,
+/// and is handed out in parts as it arrives, so the apply loop can stage it while the rest streams in; it is
+/// shown to readers only once complete.
 /// </remarks>
 internal sealed class PendingChanges
 {
@@ -21,11 +22,10 @@ internal sealed class PendingChanges
     });
 
     private Dictionary<string, KvChange> _byKey = new(StringComparer.Ordinal);
-
-    // A full state arrives in revision order with each key once: a list keeps it cheaply and needs no sort.
     private List<KvChange> _fullState = [];
     private bool _readingFullState = true;
-    private bool _fullStateReady;
+    private bool _fullStateComplete;
+    private int _generation;
 
     /// <summary>The highest revision added so far.</summary>
     public ulong Revision { get; private set; }
@@ -37,21 +37,8 @@ internal sealed class PendingChanges
         {
             lock (_gate)
             {
-                return _byKey.Count == 0 && !_fullStateReady;
+                return _byKey.Count == 0 && _fullState.Count == 0 && !_fullStateComplete;
             }
-        }
-    }
-
-    /// <summary>Starts reading a full state: what is pending is dropped, and nothing is handed out until <see cref="CompleteFullState"/>.</summary>
-    public void BeginFullState()
-    {
-        lock (_gate)
-        {
-            _byKey.Clear();
-            _fullState = [];
-            Revision = 0;
-            _readingFullState = true;
-            _fullStateReady = false;
         }
     }
 
@@ -67,6 +54,20 @@ internal sealed class PendingChanges
         }
     }
 
+    /// <summary>Starts reading a full state (again): what is pending is dropped and a new generation begins.</summary>
+    public void BeginFullState()
+    {
+        lock (_gate)
+        {
+            _byKey.Clear();
+            _fullState = [];
+            Revision = 0;
+            _readingFullState = true;
+            _fullStateComplete = false;
+            _generation++;
+        }
+    }
+
     /// <summary>Marks the full state complete and wakes the apply loop.</summary>
     public void CompleteFullState()
     {
@@ -78,22 +79,23 @@ internal sealed class PendingChanges
             }
 
             _readingFullState = false;
-            _fullStateReady = true;
+            _fullStateComplete = true;
         }
 
         _signal.Writer.TryWrite(true);
     }
 
     /// <summary>
-    /// Adds a change, keeping only the newest revision per key, and wakes the apply loop unless a full state is
-    /// being read. Returns whether a full state is being read (one lock per entry on the hot path, not two).
+    /// Adds a change and wakes the apply loop. Returns whether a full state is being read (one lock per entry
+    /// on the hot path, not two).
     /// </summary>
     public bool Add(in KvChange change)
     {
-        bool signal;
+        bool readingFullState;
         lock (_gate)
         {
-            if (_readingFullState)
+            readingFullState = _readingFullState;
+            if (readingFullState)
             {
                 _fullState.Add(change);
             }
@@ -103,15 +105,10 @@ internal sealed class PendingChanges
             }
 
             Revision = Math.Max(Revision, change.Revision);
-            signal = !_readingFullState;
         }
 
-        if (signal)
-        {
-            _signal.Writer.TryWrite(true);
-        }
-
-        return !signal;
+        _signal.Writer.TryWrite(true);
+        return readingFullState;
     }
 
     /// <summary>Waits until something may be pending. Returns <see langword="false"/> once cancelled.</summary>
@@ -128,38 +125,51 @@ internal sealed class PendingChanges
         }
     }
 
-    /// <summary>Takes everything pending, in revision order. Empty while a full state is still being read.</summary>
+    /// <summary>Takes everything pending, oldest first.</summary>
     public PendingBatch Drain()
     {
         Dictionary<string, KvChange> taken;
-        List<KvChange>? fullState = null;
+        List<KvChange> fullState;
+        FullStatePart part;
+        int generation;
         lock (_gate)
         {
-            if (_readingFullState || (_byKey.Count == 0 && !_fullStateReady))
+            generation = _generation;
+            if (_readingFullState)
+            {
+                if (_fullState.Count == 0)
+                {
+                    return PendingBatch.Empty;
+                }
+
+                fullState = _fullState;
+                _fullState = [];
+                return new PendingBatch(fullState, FullStatePart.Partial, generation);
+            }
+
+            if (_byKey.Count == 0 && !_fullStateComplete)
             {
                 return PendingBatch.Empty;
             }
 
             taken = _byKey;
             _byKey = new Dictionary<string, KvChange>(StringComparer.Ordinal);
-            if (_fullStateReady)
-            {
-                fullState = _fullState;
-                _fullState = [];
-                _fullStateReady = false;
-            }
+            fullState = _fullState;
+            _fullState = [];
+            part = _fullStateComplete ? FullStatePart.Final : FullStatePart.None;
+            _fullStateComplete = false;
         }
 
-        // Whatever came after a full state has higher revisions than all of it, so it goes after.
+        // Live changes after a full state have higher revisions than all of it, so they go after.
         var later = new KvChange[taken.Count];
         taken.Values.CopyTo(later, 0);
         Array.Sort(later, static (a, b) => a.Revision.CompareTo(b.Revision));
-        if (fullState is null)
+        if (part == FullStatePart.None)
         {
-            return new PendingBatch(later, IsFullState: false);
+            return new PendingBatch(later, part, generation);
         }
 
         fullState.AddRange(later);
-        return new PendingBatch(fullState, IsFullState: true);
+        return new PendingBatch(fullState, part, generation);
     }
 }

@@ -8,17 +8,41 @@ public class PendingChangesTests
         new(key, revision, false, Encoding.UTF8.GetBytes(value), DateTimeOffset.UnixEpoch);
 
     [Fact]
-    public void Nothing_is_handed_out_until_the_initial_full_state_is_complete()
+    public void A_full_state_is_handed_out_in_parts_as_it_arrives_and_marked_final_when_complete()
     {
         var pending = new PendingChanges();
         pending.Add(Put("a", 1));
 
+        var first = pending.Drain();
+        Assert.Equal(FullStatePart.Partial, first.Part);
+        Assert.Equal("a", Assert.Single(first.Changes).Key);
         Assert.True(pending.Drain().IsEmpty);
 
+        pending.Add(Put("b", 2));
         pending.CompleteFullState();
-        var batch = pending.Drain();
-        Assert.True(batch.IsFullState);
-        Assert.Equal("a", Assert.Single(batch.Changes).Key);
+        pending.Add(Put("c", 3)); // live, after the full state
+        var last = pending.Drain();
+        Assert.Equal(FullStatePart.Final, last.Part);
+        Assert.Equal(["b", "c"], last.Changes.Select(c => c.Key));
+        Assert.Equal(first.Generation, last.Generation);
+        Assert.True(pending.IsEmpty);
+    }
+
+    [Fact]
+    public void Restarting_a_full_state_drops_what_was_pending_and_starts_a_new_generation()
+    {
+        var pending = new PendingChanges();
+        pending.Add(Put("a", 1));
+        var before = pending.Drain();
+
+        pending.BeginFullState();
+        pending.Add(Put("b", 1));
+        pending.CompleteFullState();
+
+        var after = pending.Drain();
+        Assert.Equal(FullStatePart.Final, after.Part);
+        Assert.NotEqual(before.Generation, after.Generation);
+        Assert.Equal("b", Assert.Single(after.Changes).Key);
     }
 
     [Fact]
@@ -34,7 +58,7 @@ public class PendingChangesTests
         }
 
         var batch = pending.Drain();
-        Assert.False(batch.IsFullState);
+        Assert.Equal(FullStatePart.None, batch.Part);
         Assert.Equal(10, batch.Changes.Count);
         Assert.Equal(Enumerable.Range(4991, 10).Select(r => (ulong)r), batch.Changes.Select(c => c.Revision));
         Assert.Equal(5_000UL, pending.Revision);
