@@ -24,6 +24,9 @@ if (settings.Runs(1))
                 r.NaiveMs is { } naive ? Stats.Ms(naive) : "—", r.NaiveMs is { } n ? Stats.Ratio(n, r.ProviderMs) : "—",
                 Stats.Verdict(r.ProviderMs <= 1.05 * r.FloorMs && (r.NaiveMs is not { } x || x >= 10 * r.ProviderMs)),
             }))
+        .Paragraph(load.Any(r => r.ProviderMs > 1.05 * r.FloorMs)
+            ? "**Where the floor goal is missed, and why.** The floor only receives entries; the provider also maps every key to a path, decodes and (for JSON) expands every value, tracks each key's revision and the owner of each path (to apply later changes incrementally, resolve case conflicts and never apply an older revision over a newer one), and builds the view readers see. It stages that work while the initial state streams in and publishes it once complete, but on this 2-core machine NATS.Net's own watcher already keeps both cores busy, so the extra work adds to the wall time instead of hiding behind the network. The next steps are cutting allocations per entry (one string per path instead of several, values kept as UTF-8 until read) and, once it exists, starting from the last-known-good snapshot (scenario 2)."
+            : "The provider stays within the floor goal at every size.")
         .Paragraph("![Load time against key count](images/load-time.png)");
     Plots.LoadTime(load, Path.Combine(settings.OutputDirectory, "images", "load-time.png"));
 }
@@ -90,7 +93,8 @@ if (settings.Runs(7))
     var apply = ApplyCostBenchmark.Run(settings);
     report.Section("7. Per-change apply cost", "Applying one change as its own batch (projection and new view), with 1,000 keys and with the largest bucket loaded. Goal: flat — no whole-dictionary copy per change.")
         .Table(["keys loaded", "per change", "ratio to 1,000 keys"],
-            apply.Select(r => new[] { Stats.Number(r.Keys), Stats.Ns(r.NsPerChange), Stats.Ratio(r.NsPerChange, apply[0].NsPerChange) }));
+            apply.Select(r => new[] { Stats.Number(r.Keys), Stats.Ns(r.NsPerChange), Stats.Ratio(r.NsPerChange, apply[0].NsPerChange) }))
+        .Paragraph("No step copies the whole dictionary: the view is a base dictionary plus a persistent overlay (O(log n) per change, merged into a new base every n/4 changes, O(1) amortised), and the projection's dictionaries are updated in place. What growth remains from 1,000 to 100,000 keys is memory, not work: the same few lookups miss the CPU caches more often in structures 100 times larger, and the overlay's tree is a few levels deeper.");
 }
 
 var reportPath = Path.Combine(settings.OutputDirectory, "benchmarks.md");

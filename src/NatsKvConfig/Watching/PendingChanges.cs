@@ -14,6 +14,10 @@ namespace NatsKvConfig;
 /// </remarks>
 internal sealed class PendingChanges
 {
+    // A full state is handed to the apply loop in parts of this many entries: big enough that waking it is
+    // cheap per entry, small enough that staging keeps pace with the network.
+    private const int FullStatePartSize = 1024;
+
     private readonly object _gate = new();
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -92,12 +96,14 @@ internal sealed class PendingChanges
     public bool Add(in KvChange change)
     {
         bool readingFullState;
+        var signal = true;
         lock (_gate)
         {
             readingFullState = _readingFullState;
             if (readingFullState)
             {
                 _fullState.Add(change);
+                signal = _fullState.Count >= FullStatePartSize;
             }
             else if (!_byKey.TryGetValue(change.Key, out var existing) || existing.Revision < change.Revision)
             {
@@ -107,7 +113,11 @@ internal sealed class PendingChanges
             Revision = Math.Max(Revision, change.Revision);
         }
 
-        _signal.Writer.TryWrite(true);
+        if (signal)
+        {
+            _signal.Writer.TryWrite(true);
+        }
+
         return readingFullState;
     }
 

@@ -13,7 +13,7 @@ public class PendingChangesTests
         var pending = new PendingChanges();
         pending.Add(Put("a", 1));
 
-        var first = pending.Drain();
+        var first = pending.Drain(); // the apply loop takes what there is whenever it wakes
         Assert.Equal(FullStatePart.Partial, first.Part);
         Assert.Equal("a", Assert.Single(first.Changes).Key);
         Assert.True(pending.Drain().IsEmpty);
