@@ -7,7 +7,8 @@
 #   ./build.sh build    build the solution (Release, warnings as errors)
 #   ./build.sh pack     build the NuGet packages into artifacts/packages
 #   ./build.sh bench    run the benchmarks (a few minutes) and write docs/benchmarks.md with its plots;
-#                       --quick runs every scenario at tiny sizes into artifacts/bench (as CI does)
+#                       --quick runs every scenario at tiny sizes into artifacts/bench (as CI does);
+#                       --micro runs the BenchmarkDotNet micro benchmarks (reads, apply cost)
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -119,7 +120,12 @@ bench() {
   ensure_dotnet
   ensure_nats_server
   local out="$ROOT/docs"
-  if [ "${1:-}" = "--quick" ]; then out="$ARTIFACTS/bench"; fi
+  if [ -n "${1:-}" ]; then out="$ARTIFACTS/bench"; fi
+  if [ "${1:-}" = "--micro" ]; then
+    log "running the BenchmarkDotNet micro benchmarks (results in artifacts/BenchmarkDotNet.Artifacts)"
+    dotnet run --project "$ROOT/tests/NatsKvConfig.Benchmarks" -c Release -- --micro >&2
+    return
+  fi
   log "running the benchmarks ${1:-(full)} into $out"
   dotnet run --project "$ROOT/tests/NatsKvConfig.Benchmarks" -c Release -- ${1:-} --out "$out" >&2
 }
@@ -137,5 +143,5 @@ case "${1:-}" in
   build) build ;;
   pack) pack ;;
   bench) shift; bench "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

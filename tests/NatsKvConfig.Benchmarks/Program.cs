@@ -2,7 +2,22 @@
 //
 //   ./build.sh bench            full run (a few minutes), writes docs/benchmarks.md and docs/images/*.png
 //   ./build.sh bench --quick    every scenario at tiny sizes, into artifacts/bench (a smoke test for CI)
+//   ./build.sh bench --micro    BenchmarkDotNet micro benchmarks of reads and apply cost (in process)
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NatsKvConfig.Benchmarks;
+
+if (args.Contains("--micro"))
+{
+    // BenchmarkDotNet, in process (no generated project to build), for the in-process micro benchmarks.
+    var config = DefaultConfig.Instance
+        .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+        .WithArtifactsPath(Path.GetFullPath(Path.Combine("artifacts", "BenchmarkDotNet.Artifacts")));
+    BenchmarkSwitcher.FromAssembly(typeof(BenchSettings).Assembly).RunAll(config, args.Where(a => a != "--micro").ToArray());
+    return 0;
+}
 
 var settings = BenchSettings.Parse(args);
 Directory.CreateDirectory(Path.Combine(settings.OutputDirectory, "images"));

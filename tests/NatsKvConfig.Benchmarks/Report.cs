@@ -26,7 +26,8 @@ internal sealed class Report
             .AppendLine(CultureInfo.InvariantCulture, $"| run | {(settings.Quick ? "quick (tiny sizes: a smoke test, not a measurement)" : "full")}, {DateTime.UtcNow:yyyy-MM-dd} |")
             .AppendLine()
             .AppendLine("Reproduce with `./build.sh bench` (writes this page and its plots into `docs/`); `./build.sh bench --quick`")
-            .AppendLine("runs every scenario at tiny sizes, as CI does.")
+            .AppendLine("runs every scenario at tiny sizes, as CI does. In-process BenchmarkDotNet micro benchmarks of reads,")
+            .AppendLine("child keys and apply cost: [benchmarks-micro.md](benchmarks-micro.md) (`./build.sh bench --micro`).")
             .AppendLine();
     }
 
