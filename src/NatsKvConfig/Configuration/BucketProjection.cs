@@ -16,16 +16,21 @@ internal sealed class BucketProjection
 
     // What each key (case-sensitive, as NATS sees it) last contributed. Deleted keys stay as tombstones
     // carrying their revision, so an older put can never resurrect them.
-    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeyState> _keys;
 
     // For each path (case-insensitive, as configuration sees it), the key that supplies its value.
-    private readonly Dictionary<string, PathOwner> _owners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, PathOwner> _owners;
 
     // Only paths that more than one key maps to: every contender, the winner included.
     private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
 
-    public BucketProjection(bool expandJsonValues)
+    /// <param name="expandJsonValues">Whether JSON object and array values expand into child paths.</param>
+    /// <param name="expectedKeys">How many keys the full state about to be staged holds, if known: sizing the
+    /// dictionaries once spares rehashing them as they grow.</param>
+    public BucketProjection(bool expandJsonValues, int expectedKeys = 0)
     {
+        _keys = new Dictionary<string, KeyState>(expectedKeys, StringComparer.Ordinal);
+        _owners = new Dictionary<string, PathOwner>(expectedKeys, StringComparer.OrdinalIgnoreCase);
         _expandJsonValues = expandJsonValues;
     }
 
@@ -99,7 +104,7 @@ internal sealed class BucketProjection
 
     /// <summary>A view of everything applied so far.</summary>
     public ConfigurationView BuildView() =>
-        ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)));
+        ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)), _owners.Count);
 
     private void ApplyOne(KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
     {

@@ -38,10 +38,15 @@ internal sealed class ConfigurationView
     /// <summary>How many configuration paths have a value (a <see langword="null"/> value counts).</summary>
     public int Count { get; }
 
-    /// <summary>Builds a view holding exactly the given values.</summary>
-    public static ConfigurationView From(IEnumerable<KeyValuePair<string, string?>> values)
+    /// <summary>Builds a view holding exactly the given values (<paramref name="count"/> of them, if known).</summary>
+    public static ConfigurationView From(IEnumerable<KeyValuePair<string, string?>> values, int count = 0)
     {
-        var data = new Dictionary<string, string?>(values, StringComparer.OrdinalIgnoreCase);
+        var data = new Dictionary<string, string?>(count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (path, value) in values)
+        {
+            data[path] = value;
+        }
+
         return new ConfigurationView(data, Empty._overlay, data.Count);
     }
 

@@ -238,7 +238,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             if (_staging is null || _stagingGeneration != batch.Generation)
             {
-                _staging = new BucketProjection(_source.ExpandJsonValues);
+                _staging = new BucketProjection(_source.ExpandJsonValues, batch.FullStateSize);
                 _stagingGeneration = batch.Generation;
             }
 

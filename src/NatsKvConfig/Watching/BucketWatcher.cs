@@ -189,6 +189,7 @@ internal sealed class BucketWatcher
                 var readingFullState = _pending.Add(new KvChange(key, entry.Revision, entry.Operation != NatsKVOperation.Put, entry.Value ?? [], entry.Created));
                 if (readingFullState)
                 {
+                    _pending.HintFullStateSize(entry.Delta + 1);
                     await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
                 }
 

@@ -4,7 +4,8 @@ namespace NatsKvConfig;
 /// <param name="Changes">The changes, oldest first.</param>
 /// <param name="Part">Whether they are live changes, or part (or the end) of a full state being read.</param>
 /// <param name="Generation">Which full state they belong to: a restarted read starts a new generation.</param>
-internal sealed record PendingBatch(IReadOnlyList<KvChange> Changes, FullStatePart Part, int Generation)
+/// <param name="FullStateSize">How many entries the full state holds in all, as the watch reported at its start; 0 if unknown.</param>
+internal sealed record PendingBatch(IReadOnlyList<KvChange> Changes, FullStatePart Part, int Generation, int FullStateSize = 0)
 {
     /// <summary>A batch with nothing to apply.</summary>
     public static PendingBatch Empty { get; } = new([], FullStatePart.None, 0);

