@@ -15,6 +15,10 @@ internal static class BenchData
     public static string Value(int i) =>
         string.Create(CultureInfo.InvariantCulture, $"value-{i:D8}-abcdefghijklmnop");
 
+    /// <summary>The configuration paths and values of keys 0..count-1, as a provider would hold them.</summary>
+    public static KeyValuePair<string, string?>[] Pairs(int count) =>
+        Enumerable.Range(0, count).Select(i => new KeyValuePair<string, string?>(Path(i), Value(i))).ToArray();
+
     /// <summary>Puts keys 0..count-1 (and a 50-key section <c>sec</c>) with a few hundred puts in flight.</summary>
     public static async Task SeedAsync(INatsKVStore store, int count)
     {

@@ -20,7 +20,7 @@ public class ReadMicroBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var data = Enumerable.Range(0, Keys).Select(i => new KeyValuePair<string, string?>(BenchData.Path(i), BenchData.Value(i))).ToArray();
+        var data = BenchData.Pairs(Keys);
         _view = ConfigurationView.From(data);
         _memory = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = data });
         var random = new Random(42);
