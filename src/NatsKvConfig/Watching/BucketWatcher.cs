@@ -180,6 +180,7 @@ internal sealed class BucketWatcher
 
         var probe = ProbeAsync(store, js, watch);
         var restartRequested = false;
+        var sizeHinted = false;
         try
         {
             await foreach (var entry in store.WatchAsync(_filter, NatsRawSerializer<byte[]>.Default, opts, watch.Token).ConfigureAwait(false))
@@ -189,7 +190,13 @@ internal sealed class BucketWatcher
                 var readingFullState = _pending.Add(new KvChange(key, entry.Revision, entry.Operation != NatsKVOperation.Put, entry.Value ?? [], entry.Created));
                 if (readingFullState)
                 {
-                    _pending.HintFullStateSize(entry.Delta + 1);
+                    if (!sizeHinted)
+                    {
+                        // The first entry's Delta says how many more the state holds: enough to size for it once.
+                        _pending.HintFullStateSize(entry.Delta + 1);
+                        sizeHinted = true;
+                    }
+
                     await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
                 }
 

@@ -1,0 +1,31 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+
+namespace NatsKvConfig.Benchmarks.Micro;
+
+/// <summary>
+/// The provider's own share of a cold load: staging a full state of entries already received (key mapping,
+/// value decoding, revision and owner tracking) and building the view readers see.
+/// </summary>
+[MemoryDiagnoser]
+public class StageMicroBenchmarks
+{
+    private KvChange[] _changes = [];
+
+    [Params(10_000, 100_000)]
+    public int Keys { get; set; }
+
+    [GlobalSetup]
+    public void Setup() =>
+        _changes = Enumerable.Range(0, Keys)
+            .Select(i => new KvChange(BenchData.Key(i), (ulong)i + 1, false, Encoding.UTF8.GetBytes(BenchData.Value(i)), default))
+            .ToArray();
+
+    [Benchmark]
+    public int StageAndBuildView()
+    {
+        var projection = new BucketProjection(expandJsonValues: true, _changes.Length);
+        projection.Stage(_changes, []);
+        return projection.BuildView().Count;
+    }
+}
