@@ -120,8 +120,8 @@ public class LiveReloadTests
 
         var expected = await bucket.ReadAllAsync();
         await Eventually.TrueAsync(
-            () => expected.All(pair => root[NatsKvKeyMapper.ToPath(pair.Key)] == pair.Value),
-            "the provider holds the bucket's final state");
+            () => expected.All(pair => root[NatsKvKeyMapper.ToPath(pair.Key)] == pair.Value) && reloads() >= 1,
+            "the provider holds the bucket's final state (and has announced it: the view is swapped before the reload)");
         await stopReading.CancelAsync();
         await Task.WhenAll(readers);
 
@@ -216,7 +216,7 @@ public class LiveReloadTests
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => bucket.PutAsync($"d.{i}", "v").AsTask()));
 
-        await Eventually.TrueAsync(() => root.GetSection("d").GetChildren().Count() == 200, "the burst is applied");
+        await Eventually.TrueAsync(() => root.GetSection("d").GetChildren().Count() == 200 && reloads() >= 1, "the burst is applied and announced");
         Assert.InRange(reloads(), 1, 10);
     }
 }
