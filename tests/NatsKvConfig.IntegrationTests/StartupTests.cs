@@ -39,6 +39,19 @@ public class StartupTests
     }
 
     [Fact]
+    public async Task A_comma_separated_url_list_connects_to_whichever_server_answers()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+
+        using var root = ProviderHarness.Build(bucket.Name, $"nats://127.0.0.1:{FreePort()}, {server.Url}");
+
+        Assert.Equal("1", root["a"]);
+        Assert.True(root.Provider().IsConnected);
+    }
+
+    [Fact]
     public async Task A_missing_bucket_fails_naming_the_bucket()
     {
         var server = await SharedNatsServer.GetAsync();
