@@ -133,8 +133,10 @@ internal sealed class BucketWatcher
         var store = await new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).ConfigureAwait(false);
 
         // A full read needs the newest revision under the filter as well: ask both questions at once.
+        // Nothing read yet, or a full read cut short: read the full state (again).
+        var unfinished = _pending.Revision == 0 || _pending.IsReadingFullState;
         var statusQuery = store.GetStatusAsync(cancellationToken).AsTask();
-        var boundaryQuery = _pending.Revision == 0 || _pending.IsReadingFullState ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
+        var boundaryQuery = unfinished ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
         await Task.WhenAll(boundaryQuery is null ? [statusQuery] : [statusQuery, boundaryQuery]).ConfigureAwait(false);
         var status = await statusQuery.ConfigureAwait(false);
         _bucketMissingLogged = false;
@@ -142,7 +144,7 @@ internal sealed class BucketWatcher
         // A different creation time, or a stream that ends before what we read, is another bucket under the same name.
         var replaced = _streamCreated is { } created && (created != status.Info.Created || status.Info.State.LastSeq < _pending.Revision);
         _streamCreated = status.Info.Created;
-        var fullState = _pending.Revision == 0 || replaced || _pending.IsReadingFullState;
+        var fullState = unfinished || replaced;
 
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Volatile.Write(ref _currentWatch, watch);
