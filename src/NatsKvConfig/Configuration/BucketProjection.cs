@@ -40,6 +40,55 @@ internal sealed class BucketProjection
     /// <summary>How many keys currently have a value.</summary>
     public int LiveKeyCount { get; private set; }
 
+    /// <summary>When the bucket's stream was created, as the watch saw it when this state was read.</summary>
+    public DateTimeOffset StreamCreated { get; set; }
+
+    /// <summary>
+    /// Rebuilds a projection from a snapshot's entries: their paths and values were produced by this class
+    /// before, so no key is mapped and no JSON parsed again.
+    /// </summary>
+    public static BucketProjection Restore(ConfigurationSnapshot snapshot)
+    {
+        var projection = new BucketProjection(snapshot.ExpandJsonValues, snapshot.Entries.Count)
+        {
+            Revision = snapshot.Revision,
+            StreamCreated = snapshot.StreamCreated,
+        };
+
+        // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
+        var ignored = new List<ProjectionWarning>();
+        foreach (var entry in snapshot.Entries)
+        {
+            if (entry.Outputs.Length == 0 || !projection._keys.TryAdd(entry.Key, new KeyState(entry.Revision, entry.Outputs)))
+            {
+                continue;
+            }
+
+            projection.LiveKeyCount++;
+            foreach (var (path, value) in entry.Outputs)
+            {
+                projection.AddOwner(new PathOwner(path, entry.Key, entry.Revision, value), ignored);
+            }
+        }
+
+        return projection;
+    }
+
+    /// <summary>Every key with a value, and what it produced, for a snapshot. Deleted keys are left out.</summary>
+    public List<SnapshotEntry> Export()
+    {
+        var entries = new List<SnapshotEntry>(LiveKeyCount);
+        foreach (var (key, state) in _keys)
+        {
+            if (state.Outputs.Length > 0)
+            {
+                entries.Add(new SnapshotEntry(key, state.Revision, state.Outputs));
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>
     /// Applies changes in revision order on top of <paramref name="view"/>. An entry older than what the key
     /// already holds is ignored. Returns the new view (the same instance when nothing visible changed).

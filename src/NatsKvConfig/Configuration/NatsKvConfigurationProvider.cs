@@ -30,10 +30,13 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _writeLock = new();
+    private readonly SnapshotWriter? _snapshotWriter;
+    private ConfigurationSnapshot? _restoredSnapshot;
 
     private volatile ConfigurationView _view = ConfigurationView.Empty;
     private Task? _watchLoop;
     private Task? _applyLoop;
+    private Task? _snapshotLoop;
     private int _started;
     private int _loadReturned;
     private int _disposed;
@@ -52,7 +55,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
         _connection = new NatsConnectionLease(source, loggerFactory);
         _projection = new BucketProjection(source.ExpandJsonValues);
-        _watcher = new BucketWatcher(source, _connection, _pending, _logger, () => _view.Count);
+        _watcher = new BucketWatcher(source, _connection, _pending, _logger, () => _view.Count, () => _projection.LiveKeyCount);
+        if (source.SnapshotPath is { } snapshotPath)
+        {
+            _snapshotWriter = new SnapshotWriter(snapshotPath, Bucket, source.SnapshotInterval, CaptureSnapshot, _logger);
+        }
     }
 
     /// <summary>The bucket this provider reads.</summary>
@@ -61,8 +68,14 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <summary>The highest bucket revision applied to this provider's configuration; 0 before anything was loaded.</summary>
     public ulong AppliedRevision => (ulong)Interlocked.Read(ref _appliedRevision);
 
-    /// <summary>Whether the initial state of the bucket has been applied.</summary>
+    /// <summary>Whether the initial state of the bucket has been applied (read in full, or caught up from the snapshot).</summary>
     public bool IsLoaded => _initialStateApplied.Task.IsCompletedSuccessfully;
+
+    /// <summary>
+    /// Whether the configuration is the last-known-good snapshot (<see cref="NatsKvConfigurationSource.SnapshotPath"/>)
+    /// because the bucket has not been reachable since start-up; it stops being so once the changes since are applied.
+    /// </summary>
+    public bool IsServingSnapshot => Volatile.Read(ref _restoredSnapshot) is not null && !IsLoaded;
 
     /// <summary>Whether the connection to NATS is open now.</summary>
     public bool IsConnected => _connection.Current?.ConnectionState == NATS.Client.Core.NatsConnectionState.Open;
@@ -92,6 +105,12 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var stopwatch = Stopwatch.StartNew();
+        if (_source.SnapshotPath is { } snapshotPath)
+        {
+            RestoreSnapshot(snapshotPath, stopwatch);
+            _snapshotLoop = Task.Run(() => _snapshotWriter!.RunAsync(_stopping.Token));
+        }
+
         _applyLoop = Task.Run(() => ApplyLoopAsync(_stopping.Token));
         _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
 
@@ -110,6 +129,13 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var cause = _watcher.LastFailure;
+        if (_restoredSnapshot is { } snapshot)
+        {
+            // Last-known-good configuration beats none, whether or not the source is optional.
+            Log.ServingSnapshot(_logger, cause, Bucket, _source.SnapshotPath!, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, (long)_source.StartupTimeout.TotalMilliseconds, snapshot.Revision + 1);
+            return;
+        }
+
         var exception = new NatsKvConfigurationException(
             $"Could not load configuration from NATS KV bucket '{Bucket}' at {_connection.Servers} within {_source.StartupTimeout.TotalSeconds:0.###} s"
             + (cause is null ? "." : $": {cause.GetType().Name}: {cause.Message}"),
@@ -170,7 +196,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         _stopping.Cancel();
         _watcher.Detach();
-        var loops = new[] { _watchLoop, _applyLoop }.OfType<Task>().ToArray();
+        var loops = new[] { _watchLoop, _applyLoop, _snapshotLoop }.OfType<Task>().ToArray();
         try
         {
             if (!Task.WaitAll(loops, DisposeTimeout))
@@ -183,6 +209,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Log.WatchLoopCrashed(_logger, exception, Bucket);
         }
 
+        // The last changes applied, written now rather than lost with the process.
+        _snapshotWriter?.WriteIfChanged();
         if (!_connection.DisposeAsync().AsTask().Wait(DisposeTimeout))
         {
             Log.DisposeTimedOut(_logger, Bucket, (long)DisposeTimeout.TotalMilliseconds);
@@ -238,7 +266,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             if (_staging is null || _stagingGeneration != batch.Generation)
             {
-                _staging = new BucketProjection(_source.ExpandJsonValues, batch.FullStateSize);
+                _staging = new BucketProjection(_source.ExpandJsonValues, batch.FullStateSize) { StreamCreated = batch.StreamCreated };
                 _stagingGeneration = batch.Generation;
             }
 
@@ -274,6 +302,15 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             Log.BucketStateReplaced(_logger, Bucket, AppliedRevision);
         }
+        else if (batch.Part == FullStatePart.Final && _restoredSnapshot is { } snapshot)
+        {
+            Log.SnapshotSuperseded(_logger, Bucket, snapshot.Revision, AppliedRevision);
+        }
+
+        if (changed || batch.EndsInitialRead)
+        {
+            _snapshotWriter?.MarkChanged();
+        }
 
         if (changed)
         {
@@ -289,7 +326,63 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             RaiseReload();
         }
 
-        _initialStateApplied.TrySetResult();
+        if (batch.EndsInitialRead)
+        {
+            _initialStateApplied.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Starts from the snapshot at <paramref name="path"/> if there is a usable one: its state becomes the
+    /// configuration at once, and the watch reads only what changed after it.
+    /// </summary>
+    private void RestoreSnapshot(string path, Stopwatch stopwatch)
+    {
+        if (!File.Exists(path))
+        {
+            return; // the first run: nothing to restore yet
+        }
+
+        if (!SnapshotFile.TryRead(path, out var snapshot, out var reason))
+        {
+            Log.SnapshotIgnored(_logger, Bucket, path, reason);
+            return;
+        }
+
+        if (!snapshot!.Matches(Bucket, _source.KeyPrefix ?? string.Empty, _source.ExpandJsonValues))
+        {
+            Log.SnapshotIgnored(_logger, Bucket, path, "it was written for another bucket, key prefix or ExpandJsonValues setting");
+            return;
+        }
+
+        var projection = BucketProjection.Restore(snapshot);
+        lock (_writeLock)
+        {
+            _projection = projection;
+            _view = projection.BuildView();
+            Interlocked.Exchange(ref _appliedRevision, (long)snapshot.Revision);
+        }
+
+        _pending.ResumeFrom(snapshot.Revision);
+        _watcher.ResumeFromSnapshot(snapshot.StreamCreated);
+        Volatile.Write(ref _restoredSnapshot, snapshot);
+        Log.SnapshotRestored(_logger, Bucket, path, projection.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>The applied state, taken consistently with the apply loop, for the snapshot writer.</summary>
+    private ConfigurationSnapshot CaptureSnapshot()
+    {
+        lock (_writeLock)
+        {
+            return new ConfigurationSnapshot(
+                Bucket,
+                _source.KeyPrefix ?? string.Empty,
+                _source.ExpandJsonValues,
+                _projection.StreamCreated,
+                _projection.Revision,
+                DateTimeOffset.UtcNow,
+                _projection.Export());
+        }
     }
 
     private void RaiseReload()

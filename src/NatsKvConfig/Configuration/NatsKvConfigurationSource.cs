@@ -75,6 +75,16 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
     /// </summary>
     public Func<NatsKvWatchExceptionContext, TimeSpan>? OnWatchException { get; set; }
 
+    /// <summary>
+    /// A file to keep the last-known-good configuration in, or <see langword="null"/> (the default) for none.
+    /// After changes are applied the provider writes the state there in the background (atomically, at most
+    /// about once a second, readable only by the owner on Unix: values may be secrets). At start-up it restores
+    /// that state and reads only the changes since over the network; when the bucket cannot be reached within
+    /// <see cref="StartupTimeout"/>, it serves the snapshot (even when not <see cref="Optional"/>) and keeps trying.
+    /// A snapshot that is missing, corrupt, or from another bucket, prefix or setting is ignored with a warning.
+    /// </summary>
+    public string? SnapshotPath { get; set; }
+
     /// <summary>Where the provider logs. Providers are built before dependency injection exists, so it is set here.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -83,6 +93,9 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
     /// shorten it; the default suits production.
     /// </summary>
     internal TimeSpan WatchProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The least time between two snapshot writes. Internal: tests shorten it.</summary>
+    internal TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new NatsKvConfigurationProvider(this);
@@ -113,6 +126,11 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
         if (ReloadDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{nameof(ReloadDelay)} cannot be negative; it is {ReloadDelay}.");
+        }
+
+        if (SnapshotPath is { } snapshotPath && (string.IsNullOrWhiteSpace(snapshotPath) || snapshotPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || Directory.Exists(snapshotPath)))
+        {
+            throw new InvalidOperationException($"{nameof(SnapshotPath)} '{snapshotPath}' is not a usable file path: give the path of a file (its directory is created if missing), or null for no snapshot.");
         }
     }
 

@@ -58,4 +58,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The watch loop of NATS KV bucket '{Bucket}' ended unexpectedly")]
     public static partial void WatchLoopCrashed(ILogger logger, Exception exception, string bucket);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Serving configuration of NATS KV bucket '{Bucket}' from the snapshot '{SnapshotPath}' (revision {Revision}, written {AgeSeconds} s ago): the bucket could not be reached within {TimeoutMs} ms; retrying, and catching up from revision {NextRevision} once it is reachable")]
+    public static partial void ServingSnapshot(ILogger logger, Exception? exception, string bucket, string snapshotPath, ulong revision, long ageSeconds, long timeoutMs, ulong nextRevision);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Ignored the snapshot '{SnapshotPath}' of NATS KV bucket '{Bucket}': {Reason}")]
+    public static partial void SnapshotIgnored(ILogger logger, string bucket, string snapshotPath, string reason);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Could not write the snapshot '{SnapshotPath}' of NATS KV bucket '{Bucket}' at revision {Revision}; the previous snapshot stays")]
+    public static partial void SnapshotWriteFailed(ILogger logger, Exception exception, string bucket, string snapshotPath, ulong revision);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Debug, Message = "Wrote the snapshot '{SnapshotPath}' of NATS KV bucket '{Bucket}' at revision {Revision} ({KeyCount} keys) in {ElapsedMs} ms")]
+    public static partial void SnapshotWritten(ILogger logger, string bucket, string snapshotPath, ulong revision, int keyCount, long elapsedMs);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Restored {KeyCount} keys of NATS KV bucket '{Bucket}' from the snapshot '{SnapshotPath}' (revision {Revision}, written {AgeSeconds} s ago) in {ElapsedMs} ms; reading only the changes since")]
+    public static partial void SnapshotRestored(ILogger logger, string bucket, string snapshotPath, int keyCount, ulong revision, long ageSeconds, long elapsedMs);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "The snapshot of NATS KV bucket '{Bucket}' (revision {SnapshotRevision}) does not continue the bucket (it was recreated or purged since); read its full state, at revision {Revision}")]
+    public static partial void SnapshotSuperseded(ILogger logger, string bucket, ulong snapshotRevision, ulong revision);
 }

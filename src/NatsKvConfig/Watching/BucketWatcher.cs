@@ -24,6 +24,7 @@ internal sealed class BucketWatcher
     private readonly PendingChanges _pending;
     private readonly ILogger _logger;
     private readonly Func<int> _pathCount;
+    private readonly Func<int> _liveKeyCount;
     private readonly TaskCompletionSource<Exception> _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CancellationTokenSource? _currentWatch;
@@ -36,7 +37,7 @@ internal sealed class BucketWatcher
     private volatile bool _disconnected;
     private long _lastEntryTicks;
 
-    public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, Func<int> pathCount)
+    public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, Func<int> pathCount, Func<int> liveKeyCount)
     {
         _source = source;
         _bucket = source.Bucket!;
@@ -46,6 +47,7 @@ internal sealed class BucketWatcher
         _pending = pending;
         _logger = logger;
         _pathCount = pathCount;
+        _liveKeyCount = liveKeyCount;
         _connection.Opened += OnConnectionOpened;
         _connection.Disconnected += OnConnectionDisconnected;
     }
@@ -132,17 +134,18 @@ internal sealed class BucketWatcher
         var js = new NatsJSContext(connection);
         var store = await new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).ConfigureAwait(false);
 
-        // A full read needs the newest revision under the filter as well: ask both questions at once.
-        // Nothing read yet, or a full read cut short: read the full state (again).
+        // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well: ask
+        // both questions at once. Nothing read yet, or a full read cut short: read the full state (again).
         var unfinished = _pending.Revision == 0 || _pending.IsReadingFullState;
+        var catchingUp = !unfinished && _pending.IsCatchingUp;
+        var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket
         var statusQuery = store.GetStatusAsync(cancellationToken).AsTask();
-        var boundaryQuery = unfinished ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
+        var boundaryQuery = unfinished || catchingUp ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
         await Task.WhenAll(boundaryQuery is null ? [statusQuery] : [statusQuery, boundaryQuery]).ConfigureAwait(false);
         var status = await statusQuery.ConfigureAwait(false);
         _bucketMissingLogged = false;
 
-        // A different creation time, or a stream that ends before what we read, is another bucket under the same name.
-        var replaced = _streamCreated is { } created && (created != status.Info.Created || status.Info.State.LastSeq < _pending.Revision);
+        var replaced = IsAnotherBucket(status, liveKeys);
         _streamCreated = status.Info.Created;
         var fullState = unfinished || replaced;
 
@@ -153,7 +156,7 @@ internal sealed class BucketWatcher
         var resumeAt = 0UL;
         if (fullState)
         {
-            _pending.BeginFullState();
+            _pending.BeginFullState(status.Info.Created);
             (_boundaryKnown, _initialBoundary) = boundaryQuery is null
                 ? await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false)
                 : await boundaryQuery.ConfigureAwait(false);
@@ -166,6 +169,15 @@ internal sealed class BucketWatcher
         else
         {
             resumeAt = _pending.Revision + 1;
+            if (catchingUp)
+            {
+                // Caught up once the newest revision that existed when the watch resumed was read.
+                (_boundaryKnown, _initialBoundary) = await boundaryQuery!.ConfigureAwait(false);
+                if (_boundaryKnown && _initialBoundary <= _pending.Revision)
+                {
+                    _pending.CompleteCatchUp();
+                }
+            }
         }
 
         var opts = new NatsKVWatchOpts
@@ -175,6 +187,7 @@ internal sealed class BucketWatcher
             {
                 // Nothing to read at the start: the state is complete (an empty bucket sends no Delta == 0).
                 _pending.CompleteFullState();
+                _pending.CompleteCatchUp();
                 _caughtUp = true;
                 return new ValueTask<bool>(false);
             },
@@ -200,6 +213,10 @@ internal sealed class BucketWatcher
                     }
 
                     await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
+                }
+                else if (catchingUp && (_boundaryKnown ? entry.Revision >= _initialBoundary : entry.Delta == 0))
+                {
+                    _pending.CompleteCatchUp();
                 }
 
                 if (entry.Delta == 0)
@@ -298,6 +315,7 @@ internal sealed class BucketWatcher
                 }
 
                 NatsKVStatus status;
+                var liveKeys = _liveKeyCount();
                 try
                 {
                     status = await store.GetStatusAsync(watch.Token).ConfigureAwait(false);
@@ -309,7 +327,7 @@ internal sealed class BucketWatcher
                     return;
                 }
 
-                if (status.Info.Created != _streamCreated || status.Info.State.LastSeq < _pending.Revision)
+                if (IsAnotherBucket(status, liveKeys))
                 {
                     await watch.CancelAsync().ConfigureAwait(false);
                     return;
@@ -340,6 +358,34 @@ internal sealed class BucketWatcher
             // A probe that cannot reach the server proves nothing; the connection's own events take over.
         }
     }
+
+    /// <summary>
+    /// Whether the bucket is not the one read so far: created at another time, ending before what was read, or
+    /// holding fewer keys than configuration has values for. The last catches what sends nothing to a watch:
+    /// a purge of the stream, entries expired by the bucket's max age, delete markers removed. Every key read
+    /// with a value still has at least one message in the stream unless one of those happened.
+    /// </summary>
+    /// <param name="status">The bucket's status.</param>
+    /// <param name="liveKeys">How many keys had values before the status was asked for, so a key read in
+    /// between cannot make the count look too high.</param>
+    private bool IsAnotherBucket(NatsKVStatus status, int liveKeys)
+    {
+        if (_streamCreated is not { } created)
+        {
+            return false;
+        }
+
+        var state = status.Info.State;
+        return created != status.Info.Created
+            || state.LastSeq < _pending.Revision
+            || state.NumSubjects < liveKeys;
+    }
+
+    /// <summary>
+    /// Starts from a snapshot of the bucket created at <paramref name="streamCreated"/>: the first watch resumes
+    /// after the snapshot's revision, unless the bucket turns out to be another one.
+    /// </summary>
+    public void ResumeFromSnapshot(DateTimeOffset streamCreated) => _streamCreated = streamCreated;
 
     private static bool IsStreamNotFound(Exception exception) => exception switch
     {

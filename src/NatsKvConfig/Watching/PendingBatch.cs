@@ -10,6 +10,18 @@ internal sealed record PendingBatch(IReadOnlyList<KvChange> Changes, FullStatePa
     /// <summary>A batch with nothing to apply.</summary>
     public static PendingBatch Empty { get; } = new([], FullStatePart.None, 0);
 
+    /// <summary>When the bucket's stream was created, for a full state: it identifies the bucket the state belongs to.</summary>
+    public DateTimeOffset StreamCreated { get; init; }
+
+    /// <summary>
+    /// Whether these changes complete a catch-up from a snapshot: with them applied, the provider holds what the
+    /// bucket held when the watch resumed.
+    /// </summary>
+    public bool EndsCatchUp { get; init; }
+
+    /// <summary>Whether applying this batch brings the provider level with the bucket for the first time since it started reading.</summary>
+    public bool EndsInitialRead => Part == FullStatePart.Final || EndsCatchUp;
+
     /// <summary>Whether there is nothing to apply.</summary>
-    public bool IsEmpty => Changes.Count == 0 && Part == FullStatePart.None;
+    public bool IsEmpty => Changes.Count == 0 && Part == FullStatePart.None && !EndsCatchUp;
 }

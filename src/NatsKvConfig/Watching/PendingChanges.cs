@@ -31,8 +31,11 @@ internal sealed class PendingChanges
     private List<KvChange> _fullState = [];
     private bool _readingFullState = true;
     private bool _fullStateComplete;
+    private bool _catchingUp;
+    private bool _catchUpComplete;
     private int _generation;
     private int _fullStateSize;
+    private DateTimeOffset _streamCreated;
 
     /// <summary>The highest revision added so far.</summary>
     public ulong Revision { get; private set; }
@@ -44,7 +47,7 @@ internal sealed class PendingChanges
         {
             lock (_gate)
             {
-                return _byKey.Count == 0 && _fullState.Count == 0 && !_fullStateComplete;
+                return _byKey.Count == 0 && _fullState.Count == 0 && !_fullStateComplete && !_catchUpComplete;
             }
         }
     }
@@ -61,8 +64,21 @@ internal sealed class PendingChanges
         }
     }
 
+    /// <summary>Whether the changes since a snapshot are being read and not yet all in.</summary>
+    public bool IsCatchingUp
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _catchingUp;
+            }
+        }
+    }
+
     /// <summary>Starts reading a full state (again): what is pending is dropped and a new generation begins.</summary>
-    public void BeginFullState()
+    /// <param name="streamCreated">When the bucket's stream was created: the state belongs to that bucket.</param>
+    public void BeginFullState(DateTimeOffset streamCreated)
     {
         lock (_gate)
         {
@@ -71,9 +87,48 @@ internal sealed class PendingChanges
             Revision = 0;
             _readingFullState = true;
             _fullStateComplete = false;
+            _catchingUp = false;
+            _catchUpComplete = false;
             _fullStateSize = 0;
+            _streamCreated = streamCreated;
             _generation++;
         }
+    }
+
+    /// <summary>
+    /// Starts from a snapshot holding everything up to <paramref name="revision"/>: what the watch reads next are
+    /// the changes since, live changes from the start, until <see cref="CompleteCatchUp"/>.
+    /// </summary>
+    public void ResumeFrom(ulong revision)
+    {
+        lock (_gate)
+        {
+            _byKey.Clear();
+            _fullState = [];
+            Revision = revision;
+            _readingFullState = false;
+            _fullStateComplete = false;
+            _catchingUp = true;
+            _catchUpComplete = false;
+            _generation++;
+        }
+    }
+
+    /// <summary>Marks the catch-up from a snapshot complete and wakes the apply loop.</summary>
+    public void CompleteCatchUp()
+    {
+        lock (_gate)
+        {
+            if (!_catchingUp)
+            {
+                return;
+            }
+
+            _catchingUp = false;
+            _catchUpComplete = true;
+        }
+
+        _signal.Writer.TryWrite(true);
     }
 
     /// <summary>Records how many entries the full state being read holds, as its first entry reports.</summary>
@@ -158,9 +213,12 @@ internal sealed class PendingChanges
         List<KvChange> fullState;
         FullStatePart part;
         int generation;
+        bool endsCatchUp;
+        DateTimeOffset streamCreated;
         lock (_gate)
         {
             generation = _generation;
+            streamCreated = _streamCreated;
             if (_readingFullState)
             {
                 if (_fullState.Count == 0)
@@ -170,10 +228,10 @@ internal sealed class PendingChanges
 
                 fullState = _fullState;
                 _fullState = [];
-                return new PendingBatch(fullState, FullStatePart.Partial, generation, _fullStateSize);
+                return new PendingBatch(fullState, FullStatePart.Partial, generation, _fullStateSize) { StreamCreated = streamCreated };
             }
 
-            if (_byKey.Count == 0 && !_fullStateComplete)
+            if (_byKey.Count == 0 && !_fullStateComplete && !_catchUpComplete)
             {
                 return PendingBatch.Empty;
             }
@@ -184,6 +242,8 @@ internal sealed class PendingChanges
             _fullState = [];
             part = _fullStateComplete ? FullStatePart.Final : FullStatePart.None;
             _fullStateComplete = false;
+            endsCatchUp = _catchUpComplete;
+            _catchUpComplete = false;
         }
 
         // Live changes after a full state have higher revisions than all of it, so they go after.
@@ -192,10 +252,10 @@ internal sealed class PendingChanges
         Array.Sort(later, static (a, b) => a.Revision.CompareTo(b.Revision));
         if (part == FullStatePart.None)
         {
-            return new PendingBatch(later, part, generation);
+            return new PendingBatch(later, part, generation) { EndsCatchUp = endsCatchUp };
         }
 
         fullState.AddRange(later);
-        return new PendingBatch(fullState, part, generation, _fullStateSize);
+        return new PendingBatch(fullState, part, generation, _fullStateSize) { StreamCreated = streamCreated };
     }
 }

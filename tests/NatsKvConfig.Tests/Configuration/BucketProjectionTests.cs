@@ -176,4 +176,31 @@ public class BucketProjectionTests
         Assert.Equal(2UL, _projection.Revision);
         Assert.Equal(2, _projection.LiveKeyCount);
     }
+
+    [Fact]
+    public void A_projection_restored_from_its_export_gives_the_same_view_and_applies_later_changes_the_same_way()
+    {
+        Apply(
+            Put("db.host", 1, "h"),
+            Put("db.pool", 2, """{"min": 1, "max": 2}"""),
+            Put("Db.Host", 3, "case-collision"),
+            Put("gone", 4, "x"),
+            Delete("gone", 5));
+        var snapshot = new ConfigurationSnapshot("b", "", true, DateTimeOffset.UnixEpoch, _projection.Revision, DateTimeOffset.UnixEpoch, _projection.Export());
+
+        var restored = BucketProjection.Restore(snapshot);
+        var restoredView = restored.BuildView();
+
+        Assert.Equal(Values(), restoredView.Paths.ToDictionary(p => p, p => restoredView.TryGetValue(p, out var v) ? v : null, StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(_projection.LiveKeyCount, restored.LiveKeyCount);
+        Assert.Equal(5UL, restored.Revision);
+
+        // The losing key of the case collision takes over once the winner is deleted, in both.
+        KvChange[] later = [Delete("Db.Host", 6), Put("db.pool", 7, "plain")];
+        Apply(later);
+        restoredView = restored.Apply(later, restoredView, []);
+        Assert.Equal(Values(), restoredView.Paths.ToDictionary(p => p, p => restoredView.TryGetValue(p, out var v) ? v : null, StringComparer.OrdinalIgnoreCase));
+        Assert.True(restoredView.TryGetValue("db:host", out var host));
+        Assert.Equal("h", host);
+    }
 }

@@ -35,7 +35,7 @@ public class PendingChangesTests
         pending.Add(Put("a", 1));
         var before = pending.Drain();
 
-        pending.BeginFullState();
+        pending.BeginFullState(DateTimeOffset.UnixEpoch);
         pending.Add(Put("b", 1));
         pending.CompleteFullState();
 

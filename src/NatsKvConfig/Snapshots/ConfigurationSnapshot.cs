@@ -1,0 +1,28 @@
+namespace NatsKvConfig;
+
+/// <summary>
+/// The last-known-good state of a bucket as a provider applied it: enough to serve configuration without the
+/// server, and to resume the watch right after <see cref="Revision"/> once the server is back.
+/// </summary>
+/// <param name="Bucket">The bucket the state came from.</param>
+/// <param name="KeyPrefix">The key prefix the source read under, or empty.</param>
+/// <param name="ExpandJsonValues">Whether JSON values were expanded: the outputs depend on it.</param>
+/// <param name="StreamCreated">When the bucket's stream was created: a different time means another bucket under the same name.</param>
+/// <param name="Revision">The highest revision the state includes.</param>
+/// <param name="WrittenAt">When the snapshot was written.</param>
+/// <param name="Entries">Every key with a value, and what it produced.</param>
+internal sealed record ConfigurationSnapshot(
+    string Bucket,
+    string KeyPrefix,
+    bool ExpandJsonValues,
+    DateTimeOffset StreamCreated,
+    ulong Revision,
+    DateTimeOffset WrittenAt,
+    IReadOnlyList<SnapshotEntry> Entries)
+{
+    /// <summary>Whether this snapshot was taken by a source reading the same data the same way.</summary>
+    public bool Matches(string bucket, string keyPrefix, bool expandJsonValues) =>
+        string.Equals(Bucket, bucket, StringComparison.Ordinal)
+        && string.Equals(KeyPrefix, keyPrefix, StringComparison.Ordinal)
+        && ExpandJsonValues == expandJsonValues;
+}

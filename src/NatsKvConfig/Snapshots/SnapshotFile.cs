@@ -1,0 +1,294 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// Reads and writes <see cref="ConfigurationSnapshot"/> files. Writes are atomic (a temporary file, flushed to
+/// disk, renamed over the old one) and readable by the owner only on Unix, since values may be secrets.
+/// Anything unexpected on reading (truncation, corruption, another format) is reported, never thrown.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian: the magic <c>NKVCSNAP</c>, a format version, the header fields, the entries, and an
+/// XxHash64 of everything before it. Strings are stored as UTF-16 code units, so any path (even one holding a
+/// lone surrogate from an escaped key) round-trips exactly, and reading them is a copy, not a decode.
+/// </remarks>
+internal static class SnapshotFile
+{
+    private const int FormatVersion = 1;
+    private const int ChecksumLength = sizeof(ulong);
+    private static ReadOnlySpan<byte> Magic => "NKVCSNAP"u8;
+
+    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="path"/>, replacing any earlier file atomically.</summary>
+    public static void Write(string path, ConfigurationSnapshot snapshot)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temporary, options))
+            {
+                var writer = new Encoder(stream);
+                writer.Write(Magic);
+                writer.WriteInt32(FormatVersion);
+                writer.WriteString(snapshot.Bucket);
+                writer.WriteString(snapshot.KeyPrefix);
+                writer.WriteInt32(snapshot.ExpandJsonValues ? 1 : 0);
+                writer.WriteInt64(snapshot.StreamCreated.UtcTicks);
+                writer.WriteUInt64(snapshot.Revision);
+                writer.WriteInt64(snapshot.WrittenAt.UtcTicks);
+                writer.WriteInt32(snapshot.Entries.Count);
+                foreach (var entry in snapshot.Entries)
+                {
+                    writer.WriteString(entry.Key);
+                    writer.WriteUInt64(entry.Revision);
+                    writer.WriteInt32(entry.Outputs.Length);
+                    foreach (var (outputPath, value) in entry.Outputs)
+                    {
+                        writer.WriteString(outputPath);
+                        writer.WriteString(value);
+                    }
+                }
+
+                writer.Finish();
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the snapshot at <paramref name="path"/>. Returns <see langword="false"/> with the reason when there
+    /// is none, or when it is unreadable, truncated, corrupt or of another format.
+    /// </summary>
+    public static bool TryRead(string path, out ConfigurationSnapshot? snapshot, out string reason)
+    {
+        snapshot = null;
+        byte[] bytes;
+        try
+        {
+            if (!File.Exists(path))
+            {
+                reason = "there is no snapshot file";
+                return false;
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            reason = $"it cannot be read ({exception.GetType().Name})";
+            return false;
+        }
+
+        if (bytes.Length < Magic.Length + sizeof(int) + ChecksumLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            reason = "it is not a NatsKvConfig snapshot";
+            return false;
+        }
+
+        var body = bytes.AsSpan(0, bytes.Length - ChecksumLength);
+        if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(body.Length)))
+        {
+            reason = "its checksum does not match (truncated or corrupt)";
+            return false;
+        }
+
+        try
+        {
+            var reader = new Decoder(body[Magic.Length..]);
+            var version = reader.ReadInt32();
+            if (version != FormatVersion || !BitConverter.IsLittleEndian)
+            {
+                reason = $"it has format version {version}, and this version of NatsKvConfig reads {FormatVersion}";
+                return false;
+            }
+
+            var bucket = reader.ReadString() ?? string.Empty;
+            var keyPrefix = reader.ReadString() ?? string.Empty;
+            var expandJsonValues = reader.ReadInt32() != 0;
+            var streamCreated = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
+            var revision = reader.ReadUInt64();
+            var writtenAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
+            var count = reader.ReadCount();
+            var entries = new SnapshotEntry[count];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var key = reader.ReadString() ?? throw new FormatException("A key is missing.");
+                var keyRevision = reader.ReadUInt64();
+                var outputs = new KeyValuePair<string, string?>[reader.ReadCount()];
+                for (var j = 0; j < outputs.Length; j++)
+                {
+                    var outputPath = reader.ReadString() ?? throw new FormatException("A path is missing.");
+                    outputs[j] = new KeyValuePair<string, string?>(outputPath, reader.ReadString());
+                }
+
+                entries[i] = new SnapshotEntry(key, keyRevision, outputs);
+            }
+
+            if (!reader.AtEnd)
+            {
+                throw new FormatException("Data follows the last entry.");
+            }
+
+            snapshot = new ConfigurationSnapshot(bucket, keyPrefix, expandJsonValues, streamCreated, revision, writtenAt, entries);
+            reason = string.Empty;
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentOutOfRangeException or OverflowException)
+        {
+            reason = "its contents are inconsistent (corrupt)";
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A stray temporary file is harmless: the next write uses another name.
+        }
+    }
+
+    /// <summary>Buffers what is written, hashing it on the way to the stream.</summary>
+    private sealed class Encoder(Stream stream)
+    {
+        private readonly byte[] _buffer = new byte[64 * 1024];
+        private readonly XxHash64 _hash = new();
+        private int _used;
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            while (!bytes.IsEmpty)
+            {
+                if (_used == _buffer.Length)
+                {
+                    FlushBuffer();
+                }
+
+                var take = Math.Min(bytes.Length, _buffer.Length - _used);
+                bytes[..take].CopyTo(_buffer.AsSpan(_used));
+                _used += take;
+                bytes = bytes[take..];
+            }
+        }
+
+        public void WriteInt32(int value)
+        {
+            Span<byte> bytes = stackalloc byte[sizeof(int)];
+            BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
+            Write(bytes);
+        }
+
+        public void WriteInt64(long value)
+        {
+            Span<byte> bytes = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+            Write(bytes);
+        }
+
+        public void WriteUInt64(ulong value)
+        {
+            Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+            Write(bytes);
+        }
+
+        /// <summary>A length in UTF-16 code units (-1 for null), then the code units.</summary>
+        public void WriteString(string? value)
+        {
+            WriteInt32(value?.Length ?? -1);
+            if (value is not null)
+            {
+                Write(MemoryMarshal.AsBytes(value.AsSpan()));
+            }
+        }
+
+        public void Finish()
+        {
+            FlushBuffer();
+            Span<byte> checksum = stackalloc byte[ChecksumLength];
+            BinaryPrimitives.WriteUInt64LittleEndian(checksum, _hash.GetCurrentHashAsUInt64());
+            stream.Write(checksum);
+        }
+
+        private void FlushBuffer()
+        {
+            _hash.Append(_buffer.AsSpan(0, _used));
+            stream.Write(_buffer, 0, _used);
+            _used = 0;
+        }
+    }
+
+    /// <summary>Reads what <see cref="Encoder"/> wrote, checking every length against what is left.</summary>
+    private ref struct Decoder(ReadOnlySpan<byte> bytes)
+    {
+        private ReadOnlySpan<byte> _rest = bytes;
+
+        public readonly bool AtEnd => _rest.IsEmpty;
+
+        public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(sizeof(int)));
+
+        public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(sizeof(long)));
+
+        public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(sizeof(ulong)));
+
+        /// <summary>A count of items that each take at least four bytes: larger than what is left means corruption.</summary>
+        public int ReadCount()
+        {
+            var count = ReadInt32();
+            return count < 0 || count > _rest.Length / sizeof(int) ? throw new FormatException("A count is out of range.") : count;
+        }
+
+        public string? ReadString()
+        {
+            var length = ReadInt32();
+            if (length == -1)
+            {
+                return null;
+            }
+
+            if (length < 0 || length > _rest.Length / sizeof(char))
+            {
+                throw new FormatException("A string length is out of range.");
+            }
+
+            var units = Take(length * sizeof(char));
+            return length == 0 ? string.Empty : CopyToString(units);
+        }
+
+        // The span may be unaligned: new string() copies it as bytes, which needs no alignment.
+        private static string CopyToString(ReadOnlySpan<byte> units) => new(MemoryMarshal.Cast<byte, char>(units));
+
+        private ReadOnlySpan<byte> Take(int length)
+        {
+            if (length > _rest.Length)
+            {
+                throw new FormatException("The snapshot ends early.");
+            }
+
+            var taken = _rest[..length];
+            _rest = _rest[length..];
+            return taken;
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using Microsoft.Extensions.Configuration;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NatsKvConfig.IntegrationTests.Infrastructure;
+using NatsKvConfig.Testing;
+
+namespace NatsKvConfig.IntegrationTests.Snapshots;
+
+public class SnapshotTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    private static string NewSnapshotPath() =>
+        Path.Combine(Path.GetTempPath(), "natskvconfig-tests", Guid.NewGuid().ToString("N"), "config.snapshot");
+
+    private static ConfigurationRoot Build(TestBucket bucket, string snapshotPath, CapturingLoggerProvider? logs = null, Action<NatsKvConfigurationSource>? configure = null) =>
+        ProviderHarness.Build(
+            bucket,
+            source =>
+            {
+                source.SnapshotPath = snapshotPath;
+                source.SnapshotInterval = TimeSpan.FromMilliseconds(50);
+                source.OnWatchException = _ => TimeSpan.FromMilliseconds(100);
+                configure?.Invoke(source);
+            },
+            logs?.CreateFactory());
+
+    private static async Task<ConfigurationSnapshot> WaitForSnapshotAsync(string path, ulong revision)
+    {
+        ConfigurationSnapshot? snapshot = null;
+        await Eventually.TrueAsync(
+            () => SnapshotFile.TryRead(path, out snapshot, out _) && snapshot!.Revision >= revision,
+            $"the snapshot at {path} reaches revision {revision}",
+            Long);
+        return snapshot!;
+    }
+
+    private static string? ValueIn(ConfigurationSnapshot snapshot, string path) =>
+        snapshot.Entries.SelectMany(e => e.Outputs).FirstOrDefault(o => string.Equals(o.Key, path, StringComparison.OrdinalIgnoreCase)).Value;
+
+    [Fact]
+    public async Task The_applied_state_is_written_after_the_load_and_after_changes_readable_by_the_owner_only()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("db.host", "h1");
+        await bucket.PutAsync("db.pool", """{"min": 1, "sizes": [2, 3]}""");
+        var path = NewSnapshotPath();
+
+        var logs = new CapturingLoggerProvider();
+        using var root = Build(bucket, path, logs);
+        var provider = root.Provider();
+        var first = await WaitForSnapshotAsync(path, provider.AppliedRevision);
+        Assert.Equal("h1", ValueIn(first, "db:host"));
+        Assert.Equal("3", ValueIn(first, "db:pool:sizes:1"));
+        Assert.Equal(bucket.Name, first.Bucket);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        var revision = await bucket.PutAsync("db.host", "h2");
+        var second = await WaitForSnapshotAsync(path, revision);
+        Assert.Equal("h2", ValueIn(second, "db:host"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp")); // no temporary file left behind
+    }
+
+    [Fact]
+    public async Task A_restart_restores_the_snapshot_and_reads_only_the_changes_since()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("b", "1");
+        await bucket.PutAsync("c", """{"x": "1"}""");
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        await bucket.PutAsync("a", "2");
+        await bucket.DeleteAsync("b");
+        await bucket.PutAsync("d", "new");
+        var logs = new CapturingLoggerProvider();
+
+        using var root = Build(bucket, path, logs);
+        var provider = root.Provider();
+
+        Assert.True(provider.IsLoaded);
+        Assert.False(provider.IsServingSnapshot);
+        Assert.Equal("2", root["a"]);
+        Assert.Null(root["b"]);
+        Assert.Equal("1", root["c:x"]);
+        Assert.Equal("new", root["d"]);
+        Assert.True(logs.Has(7005), "the snapshot was restored");
+        Assert.False(logs.Has(1005), "the full state was not read again");
+
+        await bucket.PutAsync("a", "3");
+        await Eventually.TrueAsync(() => root["a"] == "3", "live changes flow after the catch-up");
+    }
+
+    [Fact]
+    public async Task When_the_server_cannot_be_reached_the_snapshot_is_served_and_the_provider_catches_up_once_it_is_back()
+    {
+        await using var server = await NatsServer.StartAsync(new NatsServerOptions { ForceLocalProcess = true, ServerName = "snapshot" });
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "from-snapshot");
+        await bucket.PutAsync("b", "kept");
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        await server.StopAsync();
+        var logs = new CapturingLoggerProvider();
+
+        // Not optional: without the snapshot this Build() would throw.
+        using var root = Build(bucket, path, logs, s => s.StartupTimeout = TimeSpan.FromSeconds(1));
+        var provider = root.Provider();
+        var reloads = root.CountReloads();
+
+        Assert.Equal("from-snapshot", root["a"]);
+        Assert.True(provider.IsServingSnapshot);
+        Assert.False(provider.IsLoaded);
+        Assert.Contains(logs.Ours, e => e.EventId == 7001 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+
+        await server.RestartAsync();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    await bucket.PutAsync("a", "after");
+                    return true;
+                }
+                catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
+                {
+                    return false;
+                }
+            },
+            "the writer reconnects",
+            Long);
+
+        await Eventually.TrueAsync(() => root["a"] == "after" && provider.IsLoaded && reloads() > 0, "the provider catches up once the server is back", Long);
+        Assert.False(provider.IsServingSnapshot);
+        Assert.Equal("kept", root["b"]);
+    }
+
+    [Fact]
+    public async Task A_bucket_recreated_since_the_snapshot_is_read_in_full()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("old", "1");
+        await bucket.PutAsync("keep", "1");
+        await bucket.PutAsync("more", "1");
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        await bucket.Kv.DeleteStoreAsync(bucket.Name);
+        var store = await bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10 });
+        await store.PutAsync("keep", "2"u8.ToArray());
+        await store.PutAsync("new", "1"u8.ToArray());
+        await store.PutAsync("newer", "1"u8.ToArray());
+        await store.PutAsync("newest", "1"u8.ToArray()); // revisions now pass the snapshot's: only the creation time tells
+        var logs = new CapturingLoggerProvider();
+
+        using var root = Build(bucket, path, logs);
+
+        Assert.Null(root["old"]);
+        Assert.Null(root["more"]);
+        Assert.Equal("2", root["keep"]);
+        Assert.Equal("1", root["newest"]);
+        Assert.True(logs.Has(7006), "the snapshot was found not to continue the bucket");
+    }
+
+    [Fact]
+    public async Task A_stream_purged_since_the_snapshot_is_read_in_full()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        for (var i = 0; i < 5; i++)
+        {
+            await bucket.PutAsync($"k{i}", "1");
+        }
+
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        // A stream purge sends nothing to a watch; resuming after the snapshot alone would keep all five keys.
+        var js = new NatsJSContext(bucket.Connection);
+        await js.PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest());
+        await bucket.PutAsync("z", "1");
+        var logs = new CapturingLoggerProvider();
+
+        using var root = Build(bucket, path, logs);
+
+        Assert.Equal("1", root["z"]);
+        Assert.All(Enumerable.Range(0, 5), i => Assert.Null(root[$"k{i}"]));
+        Assert.True(logs.Has(7006));
+    }
+
+    [Fact]
+    public async Task A_corrupt_or_foreign_snapshot_is_ignored_with_a_warning_and_replaced_by_a_good_one()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var other = await TestBucket.CreateAsync(server.Url);
+        await other.PutAsync("a", "other-bucket");
+        var foreignPath = NewSnapshotPath();
+        using (var first = Build(other, foreignPath))
+        {
+            await WaitForSnapshotAsync(foreignPath, first.Provider().AppliedRevision);
+        }
+
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var revision = await bucket.PutAsync("a", "mine");
+
+        var corruptPath = NewSnapshotPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(corruptPath)!);
+        var good = await File.ReadAllBytesAsync(foreignPath);
+        await File.WriteAllBytesAsync(corruptPath, good[..(good.Length / 2)]); // truncated
+
+        foreach (var path in new[] { foreignPath, corruptPath })
+        {
+            var logs = new CapturingLoggerProvider();
+            using var root = Build(bucket, path, logs);
+
+            Assert.Equal("mine", root["a"]);
+            Assert.True(logs.Has(7002), $"the unusable snapshot {path} is reported");
+            Assert.False(logs.Has(7005));
+            ConfigurationSnapshot? rewritten = null;
+            await Eventually.TrueAsync(
+                () => SnapshotFile.TryRead(path, out rewritten, out _) && rewritten!.Bucket == bucket.Name,
+                "a good snapshot of this bucket replaces the unusable one");
+            Assert.Equal(revision, rewritten!.Revision);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using CsCheck;
+
+namespace NatsKvConfig.Tests.Snapshots;
+
+public sealed class SnapshotFileTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "natskvconfig-unit", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private string NewPath() => Path.Combine(_directory, Guid.NewGuid().ToString("N"), "config.snapshot");
+
+    private static ConfigurationSnapshot Sample(params SnapshotEntry[] entries) => new(
+        "bucket",
+        "prefix",
+        ExpandJsonValues: true,
+        new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero),
+        Revision: 42,
+        new DateTimeOffset(2026, 11, 26, 13, 0, 0, TimeSpan.Zero),
+        entries);
+
+    private static readonly SnapshotEntry[] SomeEntries =
+    [
+        new("db.host", 3, [new("db:host", "localhost")]),
+        new("db.pool", 7, [new("db:pool:min", "1"), new("db:pool:empty", null), new("db:pool:blank", "")]),
+        new("odd=D8=00", 9, [new("odd\ud800", "lone surrogate in the path")]),
+    ];
+
+    private static void AssertSame(ConfigurationSnapshot expected, ConfigurationSnapshot actual)
+    {
+        Assert.Equal(expected.Bucket, actual.Bucket);
+        Assert.Equal(expected.KeyPrefix, actual.KeyPrefix);
+        Assert.Equal(expected.ExpandJsonValues, actual.ExpandJsonValues);
+        Assert.Equal(expected.StreamCreated, actual.StreamCreated);
+        Assert.Equal(expected.Revision, actual.Revision);
+        Assert.Equal(expected.WrittenAt, actual.WrittenAt);
+        Assert.Equal(expected.Entries.Count, actual.Entries.Count);
+        for (var i = 0; i < expected.Entries.Count; i++)
+        {
+            Assert.Equal(expected.Entries[i].Key, actual.Entries[i].Key);
+            Assert.Equal(expected.Entries[i].Revision, actual.Entries[i].Revision);
+            Assert.Equal(expected.Entries[i].Outputs, actual.Entries[i].Outputs);
+        }
+    }
+
+    [Fact]
+    public void What_is_written_reads_back_exactly()
+    {
+        var path = NewPath();
+        var snapshot = Sample(SomeEntries);
+
+        SnapshotFile.Write(path, snapshot);
+
+        Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
+        AssertSame(snapshot, read!);
+    }
+
+    [Fact]
+    public void Any_strings_round_trip()
+    {
+        var path = NewPath();
+        var output = Gen.Select(Gen.String, Gen.String.Null());
+        var entry = Gen.Select(Gen.String, Gen.ULong, output.Array[0, 4]).Select((key, revision, outputs) =>
+            new SnapshotEntry(key, revision, [.. outputs.Select(o => new KeyValuePair<string, string?>(o.Item1, o.Item2))]));
+
+        entry.Array[0, 20].Sample(entries =>
+        {
+            var snapshot = Sample(entries);
+            SnapshotFile.Write(path, snapshot);
+            Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
+            AssertSame(snapshot, read!);
+        }, iter: 200, threads: 1);
+    }
+
+    [Fact]
+    public void The_file_is_readable_by_its_owner_only()
+    {
+        var path = NewPath();
+
+        SnapshotFile.Write(path, Sample(SomeEntries));
+
+        Assert.True(File.Exists(path));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public void Every_truncation_is_rejected_with_a_reason_and_never_throws()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SomeEntries));
+        var whole = File.ReadAllBytes(path);
+
+        for (var length = 0; length < whole.Length; length++)
+        {
+            File.WriteAllBytes(path, whole[..length]);
+            Assert.False(SnapshotFile.TryRead(path, out var read, out var reason), $"truncated to {length} bytes");
+            Assert.Null(read);
+            Assert.NotEmpty(reason);
+        }
+    }
+
+    [Fact]
+    public void Every_flipped_bit_is_rejected()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SomeEntries));
+        var whole = File.ReadAllBytes(path);
+
+        for (var bit = 0; bit < whole.Length * 8; bit += 7)
+        {
+            var corrupt = (byte[])whole.Clone();
+            corrupt[bit / 8] ^= (byte)(1 << (bit % 8));
+            File.WriteAllBytes(path, corrupt);
+            Assert.False(SnapshotFile.TryRead(path, out _, out _), $"bit {bit} flipped");
+        }
+    }
+
+    [Fact]
+    public void Random_bytes_are_rejected_and_never_throw()
+    {
+        var path = NewPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Gen.Byte.Array[0, 512].Sample(bytes =>
+        {
+            File.WriteAllBytes(path, bytes);
+            Assert.False(SnapshotFile.TryRead(path, out _, out var reason));
+            Assert.NotEmpty(reason);
+        }, iter: 300, threads: 1);
+    }
+
+    [Fact]
+    public void A_missing_file_is_reported_not_thrown()
+    {
+        Assert.False(SnapshotFile.TryRead(NewPath(), out _, out var reason));
+        Assert.Contains("no snapshot", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_snapshot_replaces_the_old_one_and_leaves_no_temporary_file()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SomeEntries));
+        var newer = Sample(SomeEntries[0]) with { Revision = 43 };
+
+        SnapshotFile.Write(path, newer);
+
+        Assert.True(SnapshotFile.TryRead(path, out var read, out _));
+        Assert.Equal(43UL, read!.Revision);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+}
