@@ -41,6 +41,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private int _loadReturned;
     private int _disposed;
     private long _appliedRevision;
+    private long _drainedRevision;
+
+    // Live changes held back until the sentinel key changes (only with SentinelKey). Only the apply loop uses it.
+    private readonly Dictionary<string, KvChange> _heldBack = new(StringComparer.Ordinal);
+    private int _heldBackCount;
     private long _lastChangeTicks;
 
     /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
@@ -84,7 +89,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// Whether the provider is connected, watching, and has applied everything the bucket held when the watch
     /// last reported its end of data.
     /// </summary>
-    public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && AppliedRevision >= _pending.Revision;
+    /// <remarks>Changes held back for <see cref="NatsKvConfigurationSource.SentinelKey"/> do not count as behind.</remarks>
+    public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && (ulong)Interlocked.Read(ref _drainedRevision) >= _pending.Revision;
+
+    /// <summary>How many keys have changes waiting for the sentinel key to change. Internal: for tests.</summary>
+    internal int HeldBackCount => Volatile.Read(ref _heldBackCount);
 
     /// <summary>When the last change was applied to this provider's configuration, if any was.</summary>
     public DateTimeOffset? LastChangeTime => Interlocked.Read(ref _lastChangeTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -261,6 +270,16 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             return;
         }
 
+        if (batch.Changes.Count > 0)
+        {
+            Interlocked.Exchange(ref _drainedRevision, Math.Max(Interlocked.Read(ref _drainedRevision), (long)batch.Changes[^1].Revision));
+        }
+
+        if (!ReleaseWithSentinel(ref batch))
+        {
+            return;
+        }
+
         var warnings = new List<ProjectionWarning>();
         if (batch.Part != FullStatePart.None)
         {
@@ -330,6 +349,66 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             _initialStateApplied.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// With a sentinel key, holds back live changes until a batch changes the sentinel, then releases them all
+    /// with it. Returns whether <paramref name="batch"/> (with any released changes merged in) is to be applied.
+    /// The initial read is never held back: a cold start sees those changes too.
+    /// </summary>
+    private bool ReleaseWithSentinel(ref PendingBatch batch)
+    {
+        if (_source.SentinelKey is not { } sentinel)
+        {
+            return true;
+        }
+
+        if (batch.Part == FullStatePart.Final)
+        {
+            // A full state supersedes whatever was held back from before it.
+            _heldBack.Clear();
+            Volatile.Write(ref _heldBackCount, 0);
+            return true;
+        }
+
+        if (!IsLoaded || batch.EndsCatchUp || batch.Part != FullStatePart.None)
+        {
+            return true;
+        }
+
+        var sentinelChanged = false;
+        foreach (var change in batch.Changes)
+        {
+            sentinelChanged |= string.Equals(change.Key, sentinel, StringComparison.Ordinal);
+        }
+
+        if (!sentinelChanged)
+        {
+            foreach (var change in batch.Changes)
+            {
+                if (!_heldBack.TryGetValue(change.Key, out var held) || held.Revision < change.Revision)
+                {
+                    _heldBack[change.Key] = change;
+                }
+            }
+
+            Volatile.Write(ref _heldBackCount, _heldBack.Count);
+            Log.ChangesHeldBack(_logger, Bucket, _heldBack.Count, sentinel, batch.Changes[^1].Revision);
+            return false;
+        }
+
+        if (_heldBack.Count > 0)
+        {
+            var released = new List<KvChange>(_heldBack.Count + batch.Changes.Count);
+            released.AddRange(_heldBack.Values);
+            released.AddRange(batch.Changes);
+            released.Sort(static (a, b) => a.Revision.CompareTo(b.Revision));
+            _heldBack.Clear();
+            Volatile.Write(ref _heldBackCount, 0);
+            batch = batch with { Changes = released };
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -76,6 +76,14 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
     public Func<NatsKvWatchExceptionContext, TimeSpan>? OnWatchException { get; set; }
 
     /// <summary>
+    /// A NATS key (under <see cref="KeyPrefix"/>, like every key the source reads) whose change releases
+    /// a change set: once the initial state is loaded, changes to other keys are held back and applied together with
+    /// the next change of this key, as one batch with one reload. Writers change the other keys first and the
+    /// sentinel last. <see langword="null"/> (the default) applies every change as it arrives.
+    /// </summary>
+    public string? SentinelKey { get; set; }
+
+    /// <summary>
     /// A file to keep the last-known-good configuration in, or <see langword="null"/> (the default) for none.
     /// After changes are applied the provider writes the state there in the background (atomically, at most
     /// about once a second, readable only by the owner on Unix: values may be secrets). At start-up it restores
@@ -126,6 +134,11 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
         if (ReloadDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{nameof(ReloadDelay)} cannot be negative; it is {ReloadDelay}.");
+        }
+
+        if (SentinelKey is { } sentinelKey && !NatsKvKeyMapper.IsValidKey(sentinelKey))
+        {
+            throw new InvalidOperationException($"{nameof(SentinelKey)} '{sentinelKey}' is not a valid NATS key: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots (a key under {nameof(KeyPrefix)}, without the prefix).");
         }
 
         if (SnapshotPath is { } snapshotPath && (string.IsNullOrWhiteSpace(snapshotPath) || snapshotPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || Directory.Exists(snapshotPath)))

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Reading the full state of NATS KV bucket '{Bucket}' (filter '{Filter}'); it ends at revision {Revision} (known from the server: {Known})")]
     public static partial void ReadingFullState(ILogger logger, string bucket, string filter, ulong revision, bool known);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Holding back changes to {KeyCount} keys of NATS KV bucket '{Bucket}' (up to revision {Revision}) until the sentinel key '{SentinelKey}' changes")]
+    public static partial void ChangesHeldBack(ILogger logger, string bucket, int keyCount, string sentinelKey, ulong revision);
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Skipped key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}': it cannot be mapped to a configuration path: {Reason}")]
     public static partial void MalformedKeySkipped(ILogger logger, string bucket, string key, ulong revision, string? reason);
 
