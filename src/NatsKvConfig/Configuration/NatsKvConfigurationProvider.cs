@@ -92,6 +92,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <remarks>Changes held back for <see cref="NatsKvConfigurationSource.SentinelKey"/> do not count as behind.</remarks>
     public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && (ulong)Interlocked.Read(ref _drainedRevision) >= _pending.Revision;
 
+    /// <summary>How many entries wait to be applied (live changes count once per key). Internal: for tests.</summary>
+    internal int PendingCount => _pending.Count;
+
     /// <summary>How many keys have changes waiting for the sentinel key to change. Internal: for tests.</summary>
     internal int HeldBackCount => Volatile.Read(ref _heldBackCount);
 

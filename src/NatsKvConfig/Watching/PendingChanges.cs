@@ -52,6 +52,18 @@ internal sealed class PendingChanges
         }
     }
 
+    /// <summary>How many entries wait: live changes once per key, plus a full state's entries.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byKey.Count + _fullState.Count;
+            }
+        }
+    }
+
     /// <summary>Whether a full state is being read and not yet complete.</summary>
     public bool IsReadingFullState
     {
