@@ -28,11 +28,11 @@ internal static class JetStreamProbe
     internal sealed record Answer(string? ServerName, string? Version);
 
     /// <summary>One attempt; null when the server is not (yet) accepting clients or JetStream is not usable.</summary>
-    public static async Task<Answer?> TryAsync(string url, CancellationToken cancellationToken)
+    public static async Task<Answer?> TryAsync(NatsOpts opts, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(ConnectTimeout + InfoRequestTimeout);
-        var connection = Connect(url, InfoRequestTimeout);
+        var connection = Connect(opts, InfoRequestTimeout);
         await using (connection.ConfigureAwait(false))
         {
             try
@@ -52,11 +52,11 @@ internal static class JetStreamProbe
     /// One attempt to create, then delete, a tiny in-memory stream with <paramref name="replicas"/> replicas.
     /// False when the cluster cannot place it yet.
     /// </summary>
-    public static async Task<bool> TryPlaceStreamAsync(string url, int replicas, CancellationToken cancellationToken)
+    public static async Task<bool> TryPlaceStreamAsync(NatsOpts opts, int replicas, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(ConnectTimeout + (2 * PlacementRequestTimeout));
-        var connection = Connect(url, PlacementRequestTimeout);
+        var connection = Connect(opts, PlacementRequestTimeout);
         await using (connection.ConfigureAwait(false))
         {
             var js = new NatsJSContext(connection);
@@ -98,10 +98,10 @@ internal static class JetStreamProbe
         }
     }
 
-    private static NatsConnection Connect(string url, TimeSpan requestTimeout) =>
-        new(new NatsOpts
+    /// <summary>A connection with the URL, credentials and TLS of <paramref name="opts"/>, and the probe's own timeouts.</summary>
+    private static NatsConnection Connect(NatsOpts opts, TimeSpan requestTimeout) =>
+        new(opts with
         {
-            Url = url,
             Name = "natskvconfig-testing-readiness",
             ConnectTimeout = ConnectTimeout,
             RequestTimeout = requestTimeout,

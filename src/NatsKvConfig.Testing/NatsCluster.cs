@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
 
 namespace NatsKvConfig.Testing;
 
@@ -193,7 +194,7 @@ public sealed class NatsCluster : IAsyncDisposable
         deadline.CancelAfter(_startupTimeout);
         try
         {
-            while (!await JetStreamProbe.TryPlaceStreamAsync(Url, _nodes.Length, deadline.Token).ConfigureAwait(false))
+            while (!await JetStreamProbe.TryPlaceStreamAsync(NatsOpts.Default with { Url = Url }, _nodes.Length, deadline.Token).ConfigureAwait(false))
             {
                 await Task.Delay(PlacementPollInterval, deadline.Token).ConfigureAwait(false);
             }

@@ -3,6 +3,7 @@ using System.Globalization;
 using DotNet.Testcontainers.Containers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
 
 namespace NatsKvConfig.Testing;
 
@@ -19,6 +20,7 @@ public sealed class NatsServer : IAsyncDisposable
     private const string ExternalUrlVariable = "NATS_URL";
     private const int MaxPortAttempts = 5;
     private const string PortInUseText = "address already in use";
+    private const string ConfigurationFileName = "nats-server.conf";
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReadinessPollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan PortPollInterval = TimeSpan.FromMilliseconds(25);
@@ -31,7 +33,8 @@ public sealed class NatsServer : IAsyncDisposable
     private readonly ServerLog _log = new();
     private readonly ILogger _logger;
     private readonly TimeSpan _startupTimeout;
-    private readonly string _probeUrl;
+    private readonly NatsOpts _clientOpts;
+    private readonly string? _configurationDirectory;
     private NatsServerProcess? _process;
     private int _disposed;
 
@@ -48,7 +51,8 @@ public sealed class NatsServer : IAsyncDisposable
         IReadOnlyList<string>? arguments = null,
         IReadOnlyList<int>? listenPorts = null,
         IContainer? container = null,
-        string? probeUrl = null)
+        NatsOpts? clientOpts = null,
+        string? configurationDirectory = null)
     {
         Kind = kind;
         Url = url;
@@ -62,7 +66,8 @@ public sealed class NatsServer : IAsyncDisposable
         _container = container;
         _logger = logger;
         _startupTimeout = startupTimeout;
-        _probeUrl = probeUrl ?? url;
+        _clientOpts = clientOpts ?? NatsOpts.Default with { Url = url };
+        _configurationDirectory = configurationDirectory;
     }
 
     private enum StartOutcome
@@ -99,6 +104,15 @@ public sealed class NatsServer : IAsyncDisposable
         _ => Volatile.Read(ref _disposed) == 0,
     };
 
+    /// <summary>
+    /// NATS.Net options that reach this server the way the harness does: its <see cref="Url"/>, the credentials it
+    /// was started with (<see cref="NatsServerOptions.Username"/> and <see cref="NatsServerOptions.Password"/>,
+    /// <see cref="NatsServerOptions.Token"/> or <see cref="NatsServerOptions.ClientAuth"/>) and, with
+    /// <see cref="NatsServerOptions.Tls"/>, its CA and client certificate. Add a name with <c>with</c>, or replace
+    /// <see cref="NatsOpts.AuthOpts"/> to connect as another user.
+    /// </summary>
+    public NatsOpts ClientOpts => _clientOpts;
+
     /// <summary>The server's name as clients see it in <c>INFO</c> (<c>NatsConnection.ServerInfo.Name</c>).</summary>
     public string? ServerName { get; private set; }
 
@@ -126,7 +140,7 @@ public sealed class NatsServer : IAsyncDisposable
         var logger = options.Logger ?? NullLogger.Instance;
 
         var externalUrl = Environment.GetEnvironmentVariable(ExternalUrlVariable);
-        if (!options.ForceLocalProcess && !string.IsNullOrWhiteSpace(externalUrl))
+        if (!options.NeedsLocalProcess && !string.IsNullOrWhiteSpace(externalUrl))
         {
             externalUrl = externalUrl.Trim();
             HarnessLog.UsingExternalServer(logger, externalUrl);
@@ -141,7 +155,7 @@ public sealed class NatsServer : IAsyncDisposable
             return await StartProcessAsync(binaryPath, options, logger, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!options.ForceLocalProcess)
+        if (!options.NeedsLocalProcess)
         {
             var container = await NatsContainerLauncher.TryStartAsync(logger, cancellationToken).ConfigureAwait(false);
             if (container is not null)
@@ -162,8 +176,8 @@ public sealed class NatsServer : IAsyncDisposable
             }
         }
 
-        throw new NatsServerNotFoundException(options.ForceLocalProcess
-            ? "No nats-server binary was found on PATH, in /usr/sbin or in /usr/local/bin (ForceLocalProcess rules out NATS_URL and Docker)."
+        throw new NatsServerNotFoundException(options.NeedsLocalProcess
+            ? "No nats-server binary was found on PATH, in /usr/sbin or in /usr/local/bin (ForceLocalProcess, or a security setting, rules out NATS_URL and Docker)."
             : "No nats-server binary was found on PATH, in /usr/sbin or in /usr/local/bin, NATS_URL is not set, and no Docker engine answered.");
     }
 
@@ -297,6 +311,11 @@ public sealed class NatsServer : IAsyncDisposable
         {
             TryDeleteDirectory(StoreDirectory);
         }
+
+        if (_configurationDirectory is not null)
+        {
+            TryDeleteDirectory(_configurationDirectory);
+        }
     }
 
     /// <inheritdoc />
@@ -350,10 +369,12 @@ public sealed class NatsServer : IAsyncDisposable
             : Directory.CreateDirectory(options.StoreDirectory!).FullName;
         var serverName = options.ServerName ?? "nats-test-" + Guid.NewGuid().ToString("N")[..8];
         var attempts = options.Port == 0 ? MaxPortAttempts : 1;
+        string? configurationDirectory = null;
 
         NatsServer? server = null;
         try
         {
+            var configurationFile = options.ConfigurationText is { } text ? WriteConfiguration(text, out configurationDirectory) : null;
             for (var attempt = 1; ; attempt++)
             {
                 var port = options.Port == 0 ? FreePorts.Take() : options.Port;
@@ -364,7 +385,10 @@ public sealed class NatsServer : IAsyncDisposable
                     "-p", port.ToString(CultureInfo.InvariantCulture),
                     "-sd", storeDirectory,
                     "-n", serverName,
+                    .. configurationFile is null ? Array.Empty<string>() : ["-c", configurationFile],
                     .. options.Username is null ? Array.Empty<string>() : ["--user", options.Username, "--pass", options.Password!],
+                    .. options.Token is null ? Array.Empty<string>() : ["--auth", options.Token],
+                    .. TlsArguments(options.Tls),
                     .. options.ExtraArguments,
                 ];
                 server = new NatsServer(
@@ -379,7 +403,8 @@ public sealed class NatsServer : IAsyncDisposable
                     binaryPath,
                     arguments,
                     [port],
-                    probeUrl: options.Username is null ? null : WithCredentials(port, options.Username, options.Password!));
+                    clientOpts: NatsOpts.Default with { Url = LoopbackUrl(port), AuthOpts = options.HarnessAuth, TlsOpts = options.HarnessTls },
+                    configurationDirectory: configurationDirectory);
 
                 if (await server.StartProcessAndWaitAsync(cancellationToken).ConfigureAwait(false) == StartOutcome.Ready)
                 {
@@ -405,9 +430,17 @@ public sealed class NatsServer : IAsyncDisposable
             {
                 await server.DisposeAsync().ConfigureAwait(false);
             }
-            else if (ownsStoreDirectory)
+            else
             {
-                TryDeleteDirectory(storeDirectory);
+                if (ownsStoreDirectory)
+                {
+                    TryDeleteDirectory(storeDirectory);
+                }
+
+                if (configurationDirectory is not null)
+                {
+                    TryDeleteDirectory(configurationDirectory);
+                }
             }
 
             throw;
@@ -419,8 +452,52 @@ public sealed class NatsServer : IAsyncDisposable
             ? $"{duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms"
             : $"{duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
 
-    private static string WithCredentials(int port, string username, string password) =>
-        $"nats://{Uri.EscapeDataString(username)}:{Uri.EscapeDataString(password)}@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+    private static IEnumerable<string> TlsArguments(NatsServerTlsOptions? tls)
+    {
+        if (tls is null)
+        {
+            yield break;
+        }
+
+        yield return tls.VerifyClientCertificates ? "--tlsverify" : "--tls";
+        yield return "--tlscert";
+        yield return tls.CertificateFile!;
+        yield return "--tlskey";
+        yield return tls.KeyFile!;
+        if (tls.CaFile is not null)
+        {
+            yield return "--tlscacert";
+            yield return tls.CaFile;
+        }
+    }
+
+    /// <summary>Writes the configuration text to a file only its owner can read (it may hold passwords).</summary>
+    private static string WriteConfiguration(string text, out string directory)
+    {
+        directory = Directory.CreateTempSubdirectory("natskvconfig-conf-").FullName;
+        var path = Path.Combine(directory, ConfigurationFileName);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
+        writer.Write(text);
+        return path;
+    }
+
+    /// <summary>The command line with the values of <c>--pass</c> and <c>--auth</c> masked, for messages.</summary>
+    private static string MaskSecrets(IReadOnlyList<string> arguments)
+    {
+        var shown = new string[arguments.Count];
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            shown[i] = i > 0 && arguments[i - 1] is "--pass" or "--auth" ? "***" : arguments[i];
+        }
+
+        return string.Join(' ', shown);
+    }
 
     private static string LoopbackUrl(int port) => $"nats://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
@@ -471,7 +548,7 @@ public sealed class NatsServer : IAsyncDisposable
             JetStreamProbe.Answer? answer = null;
             try
             {
-                answer = await JetStreamProbe.TryAsync(_probeUrl, deadline.Token).ConfigureAwait(false);
+                answer = await JetStreamProbe.TryAsync(_clientOpts, deadline.Token).ConfigureAwait(false);
                 if (answer is null)
                 {
                     await Task.Delay(ReadinessPollInterval, deadline.Token).ConfigureAwait(false);
@@ -545,7 +622,7 @@ public sealed class NatsServer : IAsyncDisposable
         }
 
         return $"{headline}{Environment.NewLine}" +
-            $"Command: {_binaryPath} {string.Join(' ', _arguments)}{Environment.NewLine}" +
+            $"Command: {_binaryPath} {MaskSecrets(_arguments)}{Environment.NewLine}" +
             $"Last lines nats-server wrote:{Environment.NewLine}{_log.Tail()}";
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
 
 namespace NatsKvConfig.Testing;
 
@@ -22,7 +23,8 @@ public sealed class NatsServerOptions
 
     /// <summary>
     /// Ignore <c>NATS_URL</c> and Docker and always start a local nats-server process. Tests that kill or
-    /// restart the server need this.
+    /// restart the server need this. Setting <see cref="Username"/>, <see cref="Token"/>, <see cref="Tls"/> or
+    /// <see cref="ConfigurationText"/> implies it: only a local process can be made to require them.
     /// </summary>
     public bool ForceLocalProcess { get; set; }
 
@@ -41,11 +43,68 @@ public sealed class NatsServerOptions
     /// <summary>The password of <see cref="Username"/> (<c>--pass</c>).</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// A token the server requires (<c>--auth</c>); the harness itself connects with it. Null (the default) requires
+    /// none. Cannot be combined with <see cref="Username"/>.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>TLS for the server (and for the harness's own connections to it); null (the default) is plain TCP.</summary>
+    public NatsServerTlsOptions? Tls { get; set; }
+
+    /// <summary>
+    /// The text of a nats-server configuration file, written to a temp file readable by the owner only and
+    /// passed with <c>-c</c>; deleted on disposal. Use it for what has no command-line option, such as several
+    /// users, NKey users or per-user permissions. The harness's command-line options (address, port, store
+    /// directory, name, JetStream, <see cref="Username"/>, <see cref="Token"/>, <see cref="Tls"/>) win over the file.
+    /// Set <see cref="ClientAuth"/> to a user of the file that may use JetStream, so that the harness can connect.
+    /// </summary>
+    /// <example>
+    /// An admin with an NKey, and a user limited by permissions (docs/security.md has the set a reader needs):
+    /// <code>
+    /// authorization {
+    ///   users = [
+    ///     { nkey: "U...the admin's public NKey..." }
+    ///     { user: reader, password: secret, permissions: { publish: { allow: ["$JS.API.STREAM.INFO.KV_app"] } } }
+    ///   ]
+    /// }
+    /// </code>
+    /// </example>
+    public string? ConfigurationText { get; set; }
+
+    /// <summary>
+    /// The credentials the harness connects with (to see that the server is ready, and in
+    /// <see cref="NatsServer.ClientOpts"/>) when they come from <see cref="ConfigurationText"/>, e.g. an NKey
+    /// (<see cref="NatsAuthOpts.NKey"/> and <see cref="NatsAuthOpts.Seed"/>). Null uses <see cref="Username"/> and
+    /// <see cref="Password"/>, or <see cref="Token"/>, if set.
+    /// </summary>
+    public NatsAuthOpts? ClientAuth { get; set; }
+
     /// <summary>More command-line arguments for a local nats-server process (e.g. <c>-DV</c> for protocol traces).</summary>
     public IList<string> ExtraArguments { get; } = [];
 
     /// <summary>Receives what the harness does and, at debug level, every line the server writes. Null logs nothing.</summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>Whether a setting needs a process the harness starts: an external server cannot be made to require it.</summary>
+    internal bool NeedsLocalProcess =>
+        ForceLocalProcess || Username is not null || Token is not null || Tls is not null || ConfigurationText is not null;
+
+    /// <summary>The credentials the harness connects with.</summary>
+    internal NatsAuthOpts HarnessAuth => ClientAuth ?? (Username is not null
+        ? NatsAuthOpts.Default with { Username = Username, Password = Password }
+        : Token is not null ? NatsAuthOpts.Default with { Token = Token } : NatsAuthOpts.Default);
+
+    /// <summary>The TLS settings the harness connects with.</summary>
+    internal NatsTlsOpts HarnessTls => Tls is null
+        ? NatsTlsOpts.Default
+        : NatsTlsOpts.Default with
+        {
+            Mode = TlsMode.Require,
+            CaFile = Tls.CaFile,
+            CertFile = Tls.ClientCertificateFile,
+            KeyFile = Tls.ClientKeyFile,
+        };
 
     internal void Validate()
     {
@@ -58,6 +117,13 @@ public sealed class NatsServerOptions
         {
             throw new ArgumentException("Set both Username and Password, or neither.", nameof(Username));
         }
+
+        if (Username is not null && Token is not null)
+        {
+            throw new ArgumentException("Set Username and Password, or Token, not both: nats-server takes one kind of single-user authentication.", nameof(Token));
+        }
+
+        Tls?.Validate();
 
         if (Port is < 0 or > 65535)
         {

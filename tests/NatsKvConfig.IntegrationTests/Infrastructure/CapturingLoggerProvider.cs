@@ -10,7 +10,8 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyCollection<LogEntry> Entries => _entries;
 
-    public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(this));
+    public ILoggerFactory CreateFactory(LogLevel minimumLevel = LogLevel.Debug) =>
+        LoggerFactory.Create(builder => builder.SetMinimumLevel(minimumLevel).AddProvider(this));
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 

@@ -28,9 +28,14 @@ internal sealed class TestBucket : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<TestBucket> CreateAsync(string url, int replicas = 1, string? name = null, bool create = true)
+    public static Task<TestBucket> CreateAsync(string url, int replicas = 1, string? name = null, bool create = true) =>
+        CreateAsync(NatsOpts.Default with { Url = url }, replicas, name, create);
+
+    /// <summary>A bucket written through a connection made from <paramref name="opts"/> (credentials, TLS).</summary>
+    public static async Task<TestBucket> CreateAsync(NatsOpts opts, int replicas = 1, string? name = null, bool create = true)
     {
-        var connection = new NatsConnection(NatsOpts.Default with { Url = url, Name = "test-writer" });
+        var url = opts.Url;
+        var connection = new NatsConnection(opts with { Name = "test-writer" });
         await connection.ConnectAsync();
         var kv = new NatsKVContext(new NatsJSContext(connection));
         name ??= BucketNames.Unique("cfg");
