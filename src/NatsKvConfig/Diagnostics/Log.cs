@@ -62,6 +62,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The watch loop of NATS KV bucket '{Bucket}' ended unexpectedly")]
     public static partial void WatchLoopCrashed(ILogger logger, Exception exception, string bucket);
 
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Rejected a reload of options {OptionsType} (name '{OptionsName}'): {Failures}; keeping the last valid value")]
+    public static partial void OptionsReloadRejected(ILogger logger, string optionsType, string optionsName, string failures);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Options {OptionsType} (name '{OptionsName}') failed validation on reload and have no earlier valid value to keep: {Failures}; reading them throws until a valid change arrives")]
+    public static partial void OptionsInvalidWithoutLastValid(ILogger logger, string optionsType, string optionsName, string failures);
+
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Serving configuration of NATS KV bucket '{Bucket}' from the snapshot '{SnapshotPath}' (revision {Revision}, written {AgeSeconds} s ago): the bucket could not be reached within {TimeoutMs} ms; retrying, and catching up from revision {NextRevision} once it is reachable")]
     public static partial void ServingSnapshot(ILogger logger, Exception? exception, string bucket, string snapshotPath, ulong revision, long ageSeconds, long timeoutMs, ulong nextRevision);
 
