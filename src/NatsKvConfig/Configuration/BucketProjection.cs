@@ -200,10 +200,24 @@ internal sealed class BucketProjection
             }
         }
 
+        // One warning per entry, however many of its paths conflict: a JSON value of 100,000 elements whose
+        // twin differs only in case would otherwise log 100,000 lines.
+        ProjectionWarning? firstConflict = null;
+        var conflicts = 0;
         foreach (var (newPath, value) in outputs)
         {
-            AddOwner(new PathOwner(newPath, change.Key, change.Revision, value), warnings);
+            if (AddOwner(new PathOwner(newPath, change.Key, change.Revision, value)) is { } conflict)
+            {
+                firstConflict ??= conflict;
+                conflicts++;
+            }
+
             dirty?.Add(newPath);
+        }
+
+        if (firstConflict is { } first)
+        {
+            warnings.Add(first with { PathCount = conflicts });
         }
 
         if (outputs.Length > 0)
@@ -244,12 +258,13 @@ internal sealed class BucketProjection
         }
     }
 
-    private void AddOwner(PathOwner candidate, List<ProjectionWarning> warnings)
+    // Returns the conflict when another key already maps to the same path.
+    private ProjectionWarning? AddOwner(PathOwner candidate)
     {
         if (!_owners.TryGetValue(candidate.Path, out var current))
         {
             _owners[candidate.Path] = candidate;
-            return;
+            return null;
         }
 
         if (!_contested.TryGetValue(candidate.Path, out var contenders))
@@ -262,7 +277,7 @@ internal sealed class BucketProjection
         var winner = candidate.Revision > current.Revision ? candidate : current;
         _owners[candidate.Path] = winner;
         var loser = string.Equals(winner.Key, candidate.Key, StringComparison.Ordinal) ? current : candidate;
-        warnings.Add(new ProjectionWarning(ProjectionWarningKind.PathConflict, winner.Key, winner.Revision, candidate.Path, loser.Key));
+        return new ProjectionWarning(ProjectionWarningKind.PathConflict, winner.Key, winner.Revision, candidate.Path, loser.Key);
     }
 
     private void RemoveOwner(string path, string key)

@@ -484,21 +484,25 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     {
         foreach (var warning in warnings)
         {
+            var key = StoredKey(warning.Key);
             switch (warning.Kind)
             {
                 case ProjectionWarningKind.MalformedKey:
-                    Log.MalformedKeySkipped(_logger, Bucket, warning.Key, warning.Revision, warning.Detail);
+                    Log.MalformedKeySkipped(_logger, Bucket, key, warning.Revision, warning.Detail);
                     break;
                 case ProjectionWarningKind.InvalidUtf8:
-                    Log.InvalidUtf8Skipped(_logger, Bucket, warning.Key, warning.Revision);
+                    Log.InvalidUtf8Skipped(_logger, Bucket, key, warning.Revision);
                     break;
                 case ProjectionWarningKind.InvalidJson:
-                    Log.InvalidJsonKeptAsString(_logger, Bucket, warning.Key, warning.Revision);
+                    Log.InvalidJsonKeptAsString(_logger, Bucket, key, warning.Revision);
                     break;
                 case ProjectionWarningKind.PathConflict:
-                    Log.PathConflict(_logger, Bucket, warning.Detail ?? string.Empty, warning.Key, warning.OtherKey ?? string.Empty, warning.Revision);
+                    Log.PathConflict(_logger, Bucket, warning.Detail ?? string.Empty, key, StoredKey(warning.OtherKey ?? string.Empty), warning.Revision, warning.PathCount);
                     break;
             }
         }
     }
+
+    // Warnings name a key as the bucket stores it, key prefix included, so it can be found and fixed there.
+    private string StoredKey(string key) => _source.KeyPrefix is { Length: > 0 } prefix ? prefix + "." + key : key;
 }

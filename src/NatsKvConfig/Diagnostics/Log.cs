@@ -32,11 +32,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Skipped key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}': its value is not valid UTF-8; the key keeps its earlier value")]
     public static partial void InvalidUtf8Skipped(ILogger logger, string bucket, string key, ulong revision);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}' looks like JSON but does not parse (or repeats a property name); it is kept as a plain string")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}' looks like JSON but cannot be read as configuration (it does not parse, nests deeper than 64 levels, repeats a property name or escapes a lone surrogate); it is kept as a plain string")]
     public static partial void InvalidJsonKeptAsString(ILogger logger, string bucket, string key, ulong revision);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Keys '{WinningKey}' and '{OtherKey}' of NATS KV bucket '{Bucket}' both map to configuration path '{Path}' (configuration is case-insensitive); '{WinningKey}' wins with the higher revision {Revision}")]
-    public static partial void PathConflict(ILogger logger, string bucket, string path, string winningKey, string otherKey, ulong revision);
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Keys '{WinningKey}' and '{OtherKey}' of NATS KV bucket '{Bucket}' both map to configuration path '{Path}' (configuration is case-insensitive); '{WinningKey}' wins with the higher revision {Revision}. Conflicting paths of this change: {PathCount}")]
+    public static partial void PathConflict(ILogger logger, string bucket, string path, string winningKey, string otherKey, ulong revision, int pathCount);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Watching NATS KV bucket '{Bucket}' at {Servers} failed ({FailureCount} in a row); retrying in {DelayMs} ms from revision {Revision}")]
     public static partial void WatchFailed(ILogger logger, Exception exception, string bucket, string servers, int failureCount, long delayMs, ulong revision);

@@ -9,10 +9,17 @@ namespace NatsKvConfig;
 /// </summary>
 internal static class JsonValueExpander
 {
+    /// <summary>
+    /// How deeply objects and arrays may nest: System.Text.Json's default, which <c>AddJsonFile</c> uses too.
+    /// A deeper value is refused (and kept as a plain string by the caller), never walked.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         AllowTrailingCommas = true,
         CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = MaxDepth,
     };
 
     /// <summary>Tells whether a value is meant as JSON: its first non-blank character opens an object or array.</summary>
@@ -24,8 +31,15 @@ internal static class JsonValueExpander
 
     /// <summary>
     /// Expands <paramref name="value"/> into <paramref name="output"/>. Returns <see langword="false"/>, adding
-    /// nothing, when it is not valid JSON or repeats a property name (which <c>AddJsonFile</c> rejects too).
+    /// nothing, when it is not valid JSON, nests deeper than <see cref="MaxDepth"/>, repeats a path (a property
+    /// name, case-insensitively), or escapes a lone surrogate (<c>"\uD800"</c>), which is not valid UTF-16.
+    /// <c>AddJsonFile</c> refuses all of these too, except that it lets a repeated empty <c>{}</c> or <c>[]</c>
+    /// overwrite what came before. Never throws, whatever the input.
     /// </summary>
+    /// <remarks>
+    /// The parser enforces the depth limit before anything is visited, so the recursive walk below is at most
+    /// <see cref="MaxDepth"/> calls deep whatever the value holds.
+    /// </remarks>
     public static bool TryExpand(string path, string value, List<KeyValuePair<string, string?>> output)
     {
         JsonDocument document;
@@ -35,16 +49,23 @@ internal static class JsonValueExpander
         }
         catch (JsonException)
         {
-            return false;
+            return false; // malformed, or nested deeper than MaxDepth
         }
 
         using (document)
         {
             var start = output.Count;
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            if (Visit(path, document.RootElement, output, seen))
+            try
             {
-                return true;
+                if (Visit(path, document.RootElement, output, seen))
+                {
+                    return true;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // The parser accepts an escaped lone surrogate; reading it as a string (value or property name) throws.
             }
 
             output.RemoveRange(start, output.Count - start);
