@@ -56,7 +56,6 @@ internal sealed class BucketProjection
         };
 
         // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
-        var ignored = new List<ProjectionWarning>();
         foreach (var entry in snapshot.Entries)
         {
             if (entry.Outputs.Length == 0 || !projection._keys.TryAdd(entry.Key, new KeyState(entry.Revision, entry.Outputs)))
@@ -67,7 +66,7 @@ internal sealed class BucketProjection
             projection.LiveKeyCount++;
             foreach (var (path, value) in entry.Outputs)
             {
-                projection.AddOwner(new PathOwner(path, entry.Key, entry.Revision, value), ignored);
+                _ = projection.AddOwner(new PathOwner(path, entry.Key, entry.Revision, value));
             }
         }
 
