@@ -60,4 +60,33 @@ public class ResilienceTests
         await recreated.PutAsync("c", "3"u8.ToArray());
         await Eventually.TrueAsync(() => root["c"] == "3", "live changes of the recreated bucket arrive", Long);
     }
+
+    [Fact]
+    public async Task A_batch_that_fails_to_apply_keeps_the_last_configuration_and_the_full_state_is_read_again()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("b", "kept");
+        var logs = new CapturingLoggerProvider();
+        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+        var provider = root.Provider();
+        var failOnce = 1;
+        provider.BeforeApplyForTests = _ =>
+        {
+            if (Interlocked.Exchange(ref failOnce, 0) == 1)
+            {
+                throw new InvalidOperationException("injected failure");
+            }
+        };
+
+        await bucket.PutAsync("a", "2");
+        await Eventually.TrueAsync(() => logs.Has(4004), "the failure is logged");
+        Assert.Equal("kept", root["b"]); // the last good configuration stays
+
+        await Eventually.TrueAsync(() => root["a"] == "2" && provider.IsCaughtUp, "the full state is read again and applied");
+        await bucket.PutAsync("a", "3");
+        await Eventually.TrueAsync(() => root["a"] == "3", "live changes flow again");
+        Assert.False(logs.Has(4003), "the loop did not end");
+    }
 }

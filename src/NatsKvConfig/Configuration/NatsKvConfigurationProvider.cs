@@ -140,7 +140,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             return;
         }
 
-        var cause = _watcher.LastFailure;
+        var cause = _watcher.LastFailure ?? ApplyFailure;
         if (_restoredSnapshot is { } snapshot)
         {
             // Last-known-good configuration beats none, whether or not the source is optional.
@@ -235,8 +235,12 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     public override string ToString() =>
         $"{nameof(NatsKvConfigurationProvider)} for NATS KV bucket '{Bucket}'{(_source.KeyPrefix is { } prefix ? $" (keys under '{prefix}.')" : string.Empty)} ({(_source.Optional ? "Optional" : "Required")})";
 
+    /// <summary>The last exception that applying a batch threw, if any: the cause to report when loading fails.</summary>
+    private Exception? ApplyFailure { get; set; }
+
     private async Task ApplyLoopAsync(CancellationToken cancellationToken)
     {
+        var applyFailures = 0;
         try
         {
             while (await _pending.WaitAsync(cancellationToken).ConfigureAwait(false))
@@ -246,7 +250,25 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
                     await Task.Delay(_source.ReloadDelay, cancellationToken).ConfigureAwait(false);
                 }
 
-                ApplyPending();
+                try
+                {
+                    ApplyPending();
+                    applyFailures = 0;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A bug on our side must not stop configuration for good: keep serving the last good view,
+                    // and read the full state again (into a fresh projection), backing off if it fails again.
+                    applyFailures++;
+                    ApplyFailure = exception;
+                    var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(applyFailures - 1, 10)), 30_000));
+                    Log.ApplyFailed(_logger, exception, Bucket, _pending.Revision, (long)delay.TotalMilliseconds);
+                    _staging = null;
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    _watcher.RequestFullRead();
+                    continue;
+                }
+
                 if (IsLoaded && !_source.ReloadOnChange)
                 {
                     // Loaded once, as asked: stop watching.
@@ -265,6 +287,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
     }
 
+    /// <summary>Called with each batch before it is applied. Internal: tests inject failures with it.</summary>
+    internal Action<int>? BeforeApplyForTests { get; set; }
+
     private void ApplyPending()
     {
         var batch = _pending.Drain();
@@ -272,6 +297,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             return;
         }
+
+        BeforeApplyForTests?.Invoke(batch.Changes.Count);
 
         if (batch.Changes.Count > 0)
         {

@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "The watch of NATS KV bucket '{Bucket}' did not stop within {TimeoutMs} ms of disposal")]
     public static partial void DisposeTimedOut(ILogger logger, string bucket, long timeoutMs);
 
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Applying changes of NATS KV bucket '{Bucket}' (up to revision {Revision}) failed; the last configuration stays and the full state is read again in {DelayMs} ms")]
+    public static partial void ApplyFailed(ILogger logger, Exception exception, string bucket, ulong revision, long delayMs);
+
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "The watch loop of NATS KV bucket '{Bucket}' ended unexpectedly")]
     public static partial void WatchLoopCrashed(ILogger logger, Exception exception, string bucket);
 

@@ -36,6 +36,7 @@ internal sealed class BucketWatcher
     private volatile bool _caughtUp;
     private volatile bool _disconnected;
     private long _lastEntryTicks;
+    private int _fullReadRequested;
 
     public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, Func<int> pathCount, Func<int> liveKeyCount)
     {
@@ -136,7 +137,7 @@ internal sealed class BucketWatcher
 
         // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well: ask
         // both questions at once. Nothing read yet, or a full read cut short: read the full state (again).
-        var unfinished = _pending.Revision == 0 || _pending.IsReadingFullState;
+        var unfinished = Interlocked.Exchange(ref _fullReadRequested, 0) == 1 || _pending.Revision == 0 || _pending.IsReadingFullState;
         var catchingUp = !unfinished && _pending.IsCatchingUp;
         var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket
         var statusQuery = store.GetStatusAsync(cancellationToken).AsTask();
@@ -428,6 +429,17 @@ internal sealed class BucketWatcher
         {
             // It finished in the meantime: nothing to restart.
         }
+    }
+
+    /// <summary>
+    /// Restarts the watch with a full read of the bucket: applying what was read failed, so what the provider
+    /// holds can no longer be trusted to continue from.
+    /// </summary>
+    public void RequestFullRead()
+    {
+        Interlocked.Exchange(ref _fullReadRequested, 1);
+        CancelQuietly(Volatile.Read(ref _currentWatch));
+        CancelQuietly(Volatile.Read(ref _currentBackoff));
     }
 
     /// <summary>Stops listening to connection events.</summary>
