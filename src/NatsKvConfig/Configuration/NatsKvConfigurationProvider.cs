@@ -31,6 +31,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _writeLock = new();
     private readonly SnapshotWriter? _snapshotWriter;
+    private readonly NatsKvConfigMetrics _metrics;
+    private readonly Stopwatch _sinceLoadStarted = new();
     private ConfigurationSnapshot? _restoredSnapshot;
 
     private volatile ConfigurationView _view = ConfigurationView.Empty;
@@ -60,7 +62,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
         _connection = new NatsConnectionLease(source, loggerFactory);
         _projection = new BucketProjection(source.ExpandJsonValues);
-        _watcher = new BucketWatcher(source, _connection, _pending, _logger, () => _view.Count, () => _projection.LiveKeyCount);
+        _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _projection.LiveKeyCount, () => _watcher!.BucketBytes); // read only once observed, after construction
+        _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _view.Count, () => _projection.LiveKeyCount);
         if (source.SnapshotPath is { } snapshotPath)
         {
             _snapshotWriter = new SnapshotWriter(snapshotPath, Bucket, source.SnapshotInterval, CaptureSnapshot, _logger);
@@ -92,6 +95,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <remarks>Changes held back for <see cref="NatsKvConfigurationSource.SentinelKey"/> do not count as behind.</remarks>
     public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && (ulong)Interlocked.Read(ref _drainedRevision) >= _pending.Revision;
 
+    /// <summary>When the snapshot being served was written; null when no snapshot is being served.</summary>
+    internal DateTimeOffset? ServedSnapshotWrittenAt => IsServingSnapshot ? Volatile.Read(ref _restoredSnapshot)?.WrittenAt : null;
+
     /// <summary>How many entries wait to be applied (live changes count once per key). Internal: for tests.</summary>
     internal int PendingCount => _pending.Count;
 
@@ -117,6 +123,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var stopwatch = Stopwatch.StartNew();
+        _sinceLoadStarted.Start();
         if (_source.SnapshotPath is { } snapshotPath)
         {
             RestoreSnapshot(snapshotPath, stopwatch);
@@ -229,6 +236,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         _stopping.Dispose();
+        _metrics.Dispose();
     }
 
     /// <inheritdoc />
@@ -320,6 +328,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             }
 
             _staging.Stage(batch.Changes, warnings);
+            _metrics.ChangesApplied(batch.Changes.Count);
             if (batch.Part == FullStatePart.Partial)
             {
                 LogWarnings(warnings);
@@ -340,6 +349,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             else
             {
                 _view = _projection.Apply(batch.Changes, previous, warnings);
+                _metrics.ChangesApplied(batch.Changes.Count);
             }
 
             changed = !ReferenceEquals(previous, _view);
@@ -373,11 +383,16 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         if (announce)
         {
             RaiseReload();
+            _metrics.Reloaded();
+            if (batch.Part == FullStatePart.None)
+            {
+                _metrics.ChangesReloaded(batch.Changes, DateTimeOffset.UtcNow);
+            }
         }
 
-        if (batch.EndsInitialRead)
+        if (batch.EndsInitialRead && _initialStateApplied.TrySetResult())
         {
-            _initialStateApplied.TrySetResult();
+            _metrics.Loaded(_sinceLoadStarted.Elapsed);
         }
     }
 
@@ -516,9 +531,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             {
                 case ProjectionWarningKind.MalformedKey:
                     Log.MalformedKeySkipped(_logger, Bucket, key, warning.Revision, warning.Detail);
+                    _metrics.EntrySkipped("malformed_key");
                     break;
                 case ProjectionWarningKind.InvalidUtf8:
                     Log.InvalidUtf8Skipped(_logger, Bucket, key, warning.Revision);
+                    _metrics.EntrySkipped("invalid_utf8");
                     break;
                 case ProjectionWarningKind.InvalidJson:
                     Log.InvalidJsonKeptAsString(_logger, Bucket, key, warning.Revision);

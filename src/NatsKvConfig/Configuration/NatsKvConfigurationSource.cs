@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -92,6 +93,13 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
     /// A snapshot that is missing, corrupt, or from another bucket, prefix or setting is ignored with a warning.
     /// </summary>
     public string? SnapshotPath { get; set; }
+
+    /// <summary>
+    /// Creates the <c>NatsKvConfig</c> meter the provider's metrics are recorded on (see docs/monitoring.md).
+    /// Providers are built before dependency injection exists; without a factory the provider owns its meter,
+    /// which <c>MeterListener</c>s and OpenTelemetry's <c>AddMeter("NatsKvConfig")</c> see all the same.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Where the provider logs. Providers are built before dependency injection exists, so it is set here.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -24,6 +24,7 @@ internal sealed class BucketWatcher
     private readonly PendingChanges _pending;
     private readonly ILogger _logger;
     private readonly Func<int> _pathCount;
+    private readonly NatsKvConfigMetrics _metrics;
     private readonly Func<int> _liveKeyCount;
     private readonly TaskCompletionSource<Exception> _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -36,9 +37,10 @@ internal sealed class BucketWatcher
     private volatile bool _caughtUp;
     private volatile bool _disconnected;
     private long _lastEntryTicks;
+    private long _bucketBytes = -1;
     private int _fullReadRequested;
 
-    public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, Func<int> pathCount, Func<int> liveKeyCount)
+    public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, NatsKvConfigMetrics metrics, Func<int> pathCount, Func<int> liveKeyCount)
     {
         _source = source;
         _bucket = source.Bucket!;
@@ -48,6 +50,7 @@ internal sealed class BucketWatcher
         _pending = pending;
         _logger = logger;
         _pathCount = pathCount;
+        _metrics = metrics;
         _liveKeyCount = liveKeyCount;
         _connection.Opened += OnConnectionOpened;
         _connection.Disconnected += OnConnectionDisconnected;
@@ -62,12 +65,22 @@ internal sealed class BucketWatcher
     /// <summary>Whether the watch is live and has delivered everything the bucket held when it last looked.</summary>
     public bool IsCaughtUp => _caughtUp && !_disconnected;
 
+    /// <summary>The bucket's stream size in bytes as the server last reported it; null before the first report.</summary>
+    public long? BucketBytes => Interlocked.Read(ref _bucketBytes) is var bytes and >= 0 ? bytes : null;
+
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled, retrying with back-off.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
+        var started = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (started)
+            {
+                _metrics.WatchRestarted();
+            }
+
+            started = true;
             try
             {
                 await WatchOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -144,6 +157,7 @@ internal sealed class BucketWatcher
         var boundaryQuery = unfinished || catchingUp ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
         await Task.WhenAll(boundaryQuery is null ? [statusQuery] : [statusQuery, boundaryQuery]).ConfigureAwait(false);
         var status = await statusQuery.ConfigureAwait(false);
+        Interlocked.Exchange(ref _bucketBytes, (long)status.Info.State.Bytes);
         _bucketMissingLogged = false;
 
         var replaced = IsAnotherBucket(status, liveKeys);
@@ -328,6 +342,7 @@ internal sealed class BucketWatcher
                     return;
                 }
 
+                Interlocked.Exchange(ref _bucketBytes, (long)status.Info.State.Bytes);
                 if (IsAnotherBucket(status, liveKeys))
                 {
                     await watch.CancelAsync().ConfigureAwait(false);

@@ -94,7 +94,9 @@ internal sealed class TestBucket : IAsyncDisposable
     {
         try
         {
-            await Kv.DeleteStoreAsync(Name);
+            // Bounded: with the server gone, a request would wait for a reconnect that never comes.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await Kv.DeleteStoreAsync(Name, timeout.Token);
         }
         catch (Exception)
         {
