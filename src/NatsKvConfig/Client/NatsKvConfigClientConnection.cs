@@ -11,6 +11,7 @@ internal sealed class NatsKvConfigClientConnection : IAsyncDisposable
 {
     private readonly object _gate = new();
     private NatsConnection? _connection;
+    private bool _disposed;
 
     public INatsConnection Get(NatsKvConfigClientOptions options, ILoggerFactory? loggerFactory)
     {
@@ -25,8 +26,6 @@ internal sealed class NatsKvConfigClientConnection : IAsyncDisposable
             });
         }
     }
-
-    private bool _disposed;
 
     public async ValueTask DisposeAsync()
     {
