@@ -97,7 +97,7 @@ public sealed partial class NatsKvConfigClient
     /// rollback plan): every change as a compare-and-swap on the revision the plan saw, up to
     /// <see cref="NatsKvConfigClientOptions.MaxConcurrentWrites"/> at once, then the sentinel key (if any).
     /// </summary>
-    /// <param name="plan">The plan; it must be for this client's bucket.</param>
+    /// <param name="plan">The plan; it must be for this client's bucket and key prefix.</param>
     /// <param name="progress">Told after each change written, for a progress bar; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops writing; changes already made stay.</param>
     /// <returns>The plan and the revisions written.</returns>
@@ -106,9 +106,9 @@ public sealed partial class NatsKvConfigClient
     public async Task<NatsKvConfigApplyResult> ApplyAsync(NatsKvConfigPlan plan, IProgress<NatsKvConfigProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (!string.Equals(plan.Bucket, Bucket, StringComparison.Ordinal))
+        if (!string.Equals(plan.Bucket, Bucket, StringComparison.Ordinal) || !string.Equals(plan.KeyPrefix, KeyPrefix, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"The plan is for NATS KV bucket '{plan.Bucket}', not '{Bucket}'.", nameof(plan));
+            throw new ArgumentException($"The plan is for NATS KV bucket '{plan.Bucket}' with key prefix '{plan.KeyPrefix}', not '{Bucket}' with '{KeyPrefix}'.", nameof(plan));
         }
 
         var total = plan.Changes.Count;
@@ -298,5 +298,5 @@ public sealed partial class NatsKvConfigClient
     private bool IsSentinel(string key) => _sentinelKey is not null && string.Equals(key, _sentinelKey, StringComparison.Ordinal);
 
     private NatsKvConfigPlan NewPlan(string section, (List<NatsKvConfigChange> Changes, int Unchanged) planned) =>
-        new(Bucket, section, planned.Changes, planned.Unchanged);
+        new(Bucket, KeyPrefix, section, planned.Changes, planned.Unchanged);
 }

@@ -7,9 +7,10 @@ namespace NatsKvConfig;
 /// </summary>
 public sealed class NatsKvConfigPlan
 {
-    internal NatsKvConfigPlan(string bucket, string section, IReadOnlyList<NatsKvConfigChange> changes, int unchanged)
+    internal NatsKvConfigPlan(string bucket, string? keyPrefix, string section, IReadOnlyList<NatsKvConfigChange> changes, int unchanged)
     {
         Bucket = bucket;
+        KeyPrefix = keyPrefix;
         Section = section;
         Changes = changes;
         Unchanged = unchanged;
@@ -20,6 +21,9 @@ public sealed class NatsKvConfigPlan
 
     /// <summary>The bucket the plan is for.</summary>
     public string Bucket { get; }
+
+    /// <summary>The key prefix the plan's keys are relative to (the planning client's), or <see langword="null"/>.</summary>
+    internal string? KeyPrefix { get; }
 
     /// <summary>The configuration path of the section the plan covers; empty for the whole bucket (under the key prefix).</summary>
     public string Section { get; }

@@ -154,6 +154,21 @@ public class DocumentTests
     }
 
     [Fact]
+    public async Task A_plan_only_applies_through_a_client_of_its_bucket_and_key_prefix()
+    {
+        await using var b = await ClientBucket.CreateAsync(o => o.KeyPrefix = "app");
+        var plan = await b.Client.PlanImportAsync(AspNetDefault);
+        var unprefixed = ClientBucket.NewClient(b.Bucket);
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => unprefixed.ApplyAsync(plan));
+        var result = await b.Client.ApplyAsync(plan);
+
+        Assert.Equal("plan", exception.ParamName);
+        Assert.Equal(3, result.Plan.Added.Count);
+        Assert.Contains("app.AllowedHosts", (await b.Bucket.ReadAllAsync()).Keys);
+    }
+
+    [Fact]
     public async Task Export_skips_a_value_that_sits_beside_children_and_says_so()
     {
         await using var b = await ClientBucket.CreateAsync();
