@@ -88,4 +88,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "The snapshot of NATS KV bucket '{Bucket}' (revision {SnapshotRevision}) does not continue the bucket (it was recreated or purged since); read its full state, at revision {Revision}")]
     public static partial void SnapshotSuperseded(ILogger logger, string bucket, ulong snapshotRevision, ulong revision);
+
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Created or updated NATS KV bucket '{Bucket}': history {History}, max age {MaxAge}, {Replicas} replica(s), max bytes {MaxBytes}, {Storage} storage")]
+    public static partial void BucketEnsured(ILogger logger, string bucket, int history, TimeSpan maxAge, int replicas, long maxBytes, NatsKvBucketStorage storage);
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Debug, Message = "Wrote section '{Section}' of NATS KV bucket '{Bucket}': {Added} added, {Updated} updated, {Removed} removed, up to revision {Revision} (sentinel revision {SentinelRevision})")]
+    public static partial void PlanApplied(ILogger logger, string bucket, string section, int added, int updated, int removed, ulong revision, ulong sentinelRevision);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Debug, Message = "Compare-and-swap of key '{Key}' of NATS KV bucket '{Bucket}' failed: expected revision {ExpectedRevision}, the key is at {ActualRevision}")]
+    public static partial void RevisionConflict(ILogger logger, string bucket, string key, ulong expectedRevision, ulong actualRevision);
 }

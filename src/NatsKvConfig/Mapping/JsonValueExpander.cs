@@ -40,7 +40,18 @@ internal static class JsonValueExpander
     /// The parser enforces the depth limit before anything is visited, so the recursive walk below is at most
     /// <see cref="MaxDepth"/> calls deep whatever the value holds.
     /// </remarks>
-    public static bool TryExpand(string path, string value, List<KeyValuePair<string, string?>> output)
+    public static bool TryExpand(string path, string value, List<KeyValuePair<string, string?>> output) =>
+        TryExpandAt(path, value, output);
+
+    /// <summary>
+    /// Expands a whole document, an object as <c>AddJsonFile</c> reads it, into paths from the root: property
+    /// <c>a</c> becomes path <c>a</c>, not <c>:a</c>. An empty object adds nothing. Same refusals as
+    /// <see cref="TryExpand"/>; the caller checks that the root is an object.
+    /// </summary>
+    public static bool TryExpandDocument(string document, List<KeyValuePair<string, string?>> output) =>
+        TryExpandAt(null, document, output);
+
+    private static bool TryExpandAt(string? path, string value, List<KeyValuePair<string, string?>> output)
     {
         JsonDocument document;
         try
@@ -73,7 +84,8 @@ internal static class JsonValueExpander
         }
     }
 
-    private static bool Visit(string path, JsonElement element, List<KeyValuePair<string, string?>> output, HashSet<string> seen)
+    // A null path is the document's root: its properties are paths of their own, and it has no value itself.
+    private static bool Visit(string? path, JsonElement element, List<KeyValuePair<string, string?>> output, HashSet<string> seen)
     {
         switch (element.ValueKind)
         {
@@ -82,19 +94,20 @@ internal static class JsonValueExpander
                 foreach (var property in element.EnumerateObject())
                 {
                     anyProperty = true;
-                    if (!Visit(ConfigurationPath.Combine(path, property.Name), property.Value, output, seen))
+                    if (!Visit(path is null ? property.Name : ConfigurationPath.Combine(path, property.Name), property.Value, output, seen))
                     {
                         return false;
                     }
                 }
 
-                return anyProperty || Add(path, null, output, seen);
+                return anyProperty || path is null || Add(path, null, output, seen);
 
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (!Visit(ConfigurationPath.Combine(path, index.ToString(System.Globalization.CultureInfo.InvariantCulture)), item, output, seen))
+                    var name = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (!Visit(path is null ? name : ConfigurationPath.Combine(path, name), item, output, seen))
                     {
                         return false;
                     }
@@ -103,13 +116,13 @@ internal static class JsonValueExpander
                 }
 
                 // An empty array or object still makes its section exist; AddJsonFile gives "" and null.
-                return index > 0 || Add(path, string.Empty, output, seen);
+                return index > 0 || path is null || Add(path, string.Empty, output, seen);
 
             case JsonValueKind.Null:
-                return Add(path, null, output, seen);
+                return path is null || Add(path, null, output, seen);
 
             default:
-                return Add(path, element.ToString(), output, seen);
+                return path is not null && Add(path, element.ToString(), output, seen);
         }
     }
 

@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace NatsKvConfig;
+
+/// <summary>
+/// The configuration a set of live entries gives, read as the provider reads a bucket: keys mapped to paths, JSON
+/// object and array values expanded into child paths, and where two keys give the same path (configuration ignores
+/// case) the higher revision wins.
+/// </summary>
+internal sealed class ConfigurationProjection
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private ConfigurationProjection(Dictionary<string, string?> values, ulong revision, List<string> skippedKeys)
+    {
+        Values = values;
+        Revision = revision;
+        SkippedKeys = skippedKeys;
+    }
+
+    /// <summary>Every path and its value, compared ignoring case.</summary>
+    public Dictionary<string, string?> Values { get; }
+
+    /// <summary>The highest revision among the entries read.</summary>
+    public ulong Revision { get; }
+
+    /// <summary>Keys left out as the provider leaves them out: unreadable keys, values that are not UTF-8.</summary>
+    public List<string> SkippedKeys { get; }
+
+    public static ConfigurationProjection From(IEnumerable<NatsKvConfigEntry> entries, bool expandJsonValues)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var skipped = new List<string>();
+        var revision = 0UL;
+        var expanded = new List<KeyValuePair<string, string?>>();
+        foreach (var entry in entries.Where(e => e.IsLive).OrderBy(e => e.Revision))
+        {
+            revision = Math.Max(revision, entry.Revision);
+            if (entry.Path is not { } path || !TryDecode(entry.RawValue, out var value))
+            {
+                skipped.Add(entry.Key);
+                continue;
+            }
+
+            expanded.Clear();
+            if (expandJsonValues && JsonValueExpander.LooksLikeJson(value) && JsonValueExpander.TryExpand(path, value, expanded))
+            {
+                // A later key overrides every path it gives, as in the provider; the key's own path is then a section, not a value.
+                foreach (var (childPath, childValue) in expanded)
+                {
+                    values[childPath] = childValue;
+                }
+            }
+            else
+            {
+                values[path] = value;
+            }
+        }
+
+        return new ConfigurationProjection(values, revision, skipped);
+    }
+
+    private static bool TryDecode(byte[] bytes, out string value)
+    {
+        try
+        {
+            value = StrictUtf8.GetString(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            value = string.Empty;
+            return false;
+        }
+    }
+}

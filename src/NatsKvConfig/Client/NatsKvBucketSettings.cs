@@ -1,0 +1,71 @@
+namespace NatsKvConfig;
+
+/// <summary>
+/// The settings <see cref="NatsKvConfigClient.EnsureBucketAsync"/> creates a bucket with, or updates an existing
+/// one to.
+/// </summary>
+public sealed class NatsKvBucketSettings
+{
+    /// <summary>The most history a bucket can keep per key (a NATS limit).</summary>
+    public const int MaxHistory = 64;
+
+    /// <summary>
+    /// How many values each key keeps, the current one included: 1 to <see cref="MaxHistory"/>. Rollbacks can
+    /// reach back only this far. Defaults to 10 (NATS's own default is 1, which allows no rollback).
+    /// </summary>
+    public int History { get; set; } = 10;
+
+    /// <summary>
+    /// How long an entry is kept before it expires (the bucket's TTL, NATS <c>max_age</c>), or
+    /// <see cref="TimeSpan.Zero"/> (the default) to keep entries until they are replaced. Expired keys disappear
+    /// from configuration and cannot be rolled back.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; }
+
+    /// <summary>How many servers of a cluster keep a copy: 1 to 5. Defaults to 1; a single server allows only 1.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>How large the bucket may grow in bytes, or -1 (the default) for no limit.</summary>
+    public long MaxBytes { get; set; } = -1;
+
+    /// <summary>File (the default) or memory storage. An existing bucket's storage cannot be changed.</summary>
+    public NatsKvBucketStorage Storage { get; set; } = NatsKvBucketStorage.File;
+
+    /// <summary>A description shown by NATS tools, or <see langword="null"/>.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Checks every setting and says which is wrong and why.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of its range; the message names it.</exception>
+    internal void Validate()
+    {
+        if (History is < 1 or > MaxHistory)
+        {
+            throw new ArgumentOutOfRangeException(nameof(History), History, $"{nameof(History)} must be between 1 and {MaxHistory} values per key; it is {History}.");
+        }
+
+        if (MaxAge < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAge), MaxAge, $"{nameof(MaxAge)} cannot be negative; it is {MaxAge}. Use TimeSpan.Zero to keep entries until they are replaced.");
+        }
+
+        if (MaxAge > TimeSpan.Zero && MaxAge < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAge), MaxAge, $"{nameof(MaxAge)} must be at least 100 ms (NATS refuses shorter ones); it is {MaxAge}.");
+        }
+
+        if (Replicas is < 1 or > 5)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, $"{nameof(Replicas)} must be between 1 and 5; it is {Replicas}.");
+        }
+
+        if (MaxBytes is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBytes), MaxBytes, $"{nameof(MaxBytes)} must be positive, or -1 for no limit; it is {MaxBytes}.");
+        }
+
+        if (!Enum.IsDefined(Storage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Storage), Storage, $"{nameof(Storage)} must be File or Memory; it is {(int)Storage}.");
+        }
+    }
+}

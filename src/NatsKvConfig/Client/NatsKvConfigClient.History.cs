@@ -1,0 +1,108 @@
+namespace NatsKvConfig;
+
+public sealed partial class NatsKvConfigClient
+{
+    /// <summary>Every kept entry of the key, oldest first: puts, deletes and purges, with revision and time.</summary>
+    /// <param name="key">A configuration path or a NATS key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The history; empty when the key has no entries. At most the bucket's history depth long.</returns>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<IReadOnlyList<NatsKvConfigEntry>> GetHistoryAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return await ReadEntriesAsync([_keys.Full(key.Key)], history: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every kept entry of every key of the section, as one timeline ordered by revision: what changed, when, in
+    /// which order.
+    /// </summary>
+    /// <param name="section">A configuration path; empty or <see langword="null"/> for everything.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The timeline, oldest first.</returns>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<IReadOnlyList<NatsKvConfigEntry>> GetSectionHistoryAsync(string? section, CancellationToken cancellationToken = default) =>
+        await ReadEntriesAsync(_keys.Filters(SectionScope.For(section)), history: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Plans setting the key back to its state at revision <paramref name="toRevision"/> (the value it held just after
+    /// that bucket revision; deleted if it had none then), writing nothing.
+    /// </summary>
+    /// <param name="key">A configuration path or a NATS key.</param>
+    /// <param name="toRevision">A revision, such as one from <see cref="GetHistoryAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A plan of at most one change; empty when the key already holds that value.</returns>
+    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
+    /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The revision is 0, or newer than the bucket's last.</exception>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<NatsKvConfigPlan> PlanRollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var point = NatsKvHistoryPoint.AtRevision(toRevision);
+        var history = await GetHistoryAsync(key, cancellationToken).ConfigureAwait(false);
+        if (history.Count == 0)
+        {
+            throw new NatsKvKeyNotFoundException(Bucket, key.Key);
+        }
+
+        var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
+        return NewPlan(key.Path, HistoryRestorePlanner.Plan(Bucket, history, point, limits, sentinelKey: null));
+    }
+
+    /// <summary>
+    /// Sets the key back to its state at revision <paramref name="toRevision"/>, as a compare-and-swap on its current
+    /// revision; then bumps the sentinel key, if any.
+    /// </summary>
+    /// <param name="key">A configuration path or a NATS key.</param>
+    /// <param name="toRevision">A revision, such as one from <see cref="GetHistoryAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What was written (nothing when the key already holds that value).</returns>
+    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
+    /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
+    /// <exception cref="NatsKvRevisionConflictException">The key changed while rolling back.</exception>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<NatsKvConfigApplyResult> RollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanRollbackAsync(key, toRevision, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(plan, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Plans setting every key of the section back to its state at <paramref name="point"/> (its value then; deleted
+    /// if it was created later), writing nothing: the dry run of <see cref="RollbackSectionAsync"/>.
+    /// </summary>
+    /// <param name="section">A configuration path; empty or <see langword="null"/> for everything.</param>
+    /// <param name="point">A revision or a moment.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The plan; the sentinel key is never part of it.</returns>
+    /// <exception cref="NatsKvHistoryLimitException">The value of some key at that point is no longer kept; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The revision is newer than the bucket's last.</exception>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<NatsKvConfigPlan> PlanSectionRollbackAsync(string? section, NatsKvHistoryPoint point, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        var scope = SectionScope.For(section);
+        var history = await ReadEntriesAsync(_keys.Filters(scope), history: true, cancellationToken).ConfigureAwait(false);
+        var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
+        return NewPlan(scope.Section, HistoryRestorePlanner.Plan(Bucket, history, point, limits, _sentinelKey));
+    }
+
+    /// <summary>
+    /// Sets every key of the section back to its state at <paramref name="point"/>, each as a compare-and-swap on
+    /// its current revision, then bumps the sentinel key, if any.
+    /// </summary>
+    /// <param name="section">A configuration path; empty or <see langword="null"/> for everything.</param>
+    /// <param name="point">A revision or a moment.</param>
+    /// <param name="progress">Told after each change written; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the write; changes already made stay.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="NatsKvHistoryLimitException">The value of some key at that point is no longer kept; nothing is written.</exception>
+    /// <exception cref="NatsKvRevisionConflictException">A key changed while rolling back.</exception>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<NatsKvConfigApplyResult> RollbackSectionAsync(string? section, NatsKvHistoryPoint point, IProgress<NatsKvConfigProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanSectionRollbackAsync(section, point, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(plan, progress, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,211 @@
+namespace NatsKvConfig.IntegrationTests.Client;
+
+public class RollbackTests
+{
+    [Fact]
+    public async Task A_key_rolls_back_to_its_value_at_an_earlier_revision()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var good = await b.Client.PutAsync("feature:limit", "10");
+        var bad = await b.Client.PutAsync("feature:limit", "99999");
+
+        var result = await b.Client.RollbackAsync("feature:limit", good);
+
+        var change = Assert.Single(result.Plan.Changes);
+        Assert.Equal(NatsKvConfigChangeKind.Update, change.Kind);
+        Assert.Equal(bad, change.ExpectedRevision); // a compare-and-swap on the current revision
+        Assert.Equal("99999", change.OldValue);
+        Assert.Equal("10", change.NewValue);
+        var now = await b.Client.GetAsync("feature:limit");
+        Assert.Equal("10", now!.Value);
+        Assert.Equal(result.LastRevision, now.Revision);
+    }
+
+    [Fact]
+    public async Task A_key_rolls_back_to_deleted_when_it_did_not_exist_then_and_to_a_value_after_a_delete()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var before = await b.Client.PutAsync("other", "x");
+        var r1 = await b.Client.PutAsync("a", "1");
+        await b.Client.DeleteAsync("a");
+
+        var restored = await b.Client.RollbackAsync("a", r1);
+        Assert.Equal(NatsKvConfigChangeKind.Add, Assert.Single(restored.Plan.Changes).Kind);
+        Assert.Equal("1", (await b.Client.GetAsync("a"))!.Value);
+
+        var removed = await b.Client.RollbackAsync("a", before);
+        Assert.Equal(NatsKvConfigChangeKind.Delete, Assert.Single(removed.Plan.Changes).Kind);
+        Assert.Null(await b.Client.GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_the_current_value_writes_nothing()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var r1 = await b.Client.PutAsync("a", "1");
+
+        var result = await b.Client.RollbackAsync("a", r1);
+
+        Assert.True(result.Plan.IsEmpty);
+        Assert.Equal(r1, (await b.Client.GetAsync("a"))!.Revision);
+    }
+
+    [Fact]
+    public async Task A_plan_applied_after_the_key_moved_raises_a_conflict_and_keeps_the_newer_value()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var r1 = await b.Client.PutAsync("a", "1");
+        var r2 = await b.Client.PutAsync("a", "2");
+        var plan = await b.Client.PlanRollbackAsync("a", r1);
+
+        var r3 = await b.Client.PutAsync("a", "3"); // someone else writes in between
+        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.ApplyAsync(plan));
+
+        Assert.Equal(r2, conflict.ExpectedRevision);
+        Assert.Equal(r3, conflict.ActualRevision);
+        Assert.Equal("3", (await b.Client.GetAsync("a"))!.Value);
+    }
+
+    [Fact]
+    public async Task Rolling_back_beyond_the_history_kept_is_a_clear_error_and_writes_nothing()
+    {
+        await using var b = await ClientBucket.CreateAsync(settings: new NatsKvBucketSettings { History = 3 });
+        var r1 = await b.Client.PutAsync("a", "1");
+        for (var i = 2; i <= 5; i++)
+        {
+            await b.Client.PutAsync("a", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var key = await Assert.ThrowsAsync<NatsKvHistoryLimitException>(() => b.Client.RollbackAsync("a", r1));
+        var section = await Assert.ThrowsAsync<NatsKvHistoryLimitException>(() => b.Client.RollbackSectionAsync(null, NatsKvHistoryPoint.AtRevision(r1)));
+
+        Assert.Equal("a", key.Key);
+        Assert.Equal(3, key.HistoryDepth);
+        Assert.Contains("keeps 3 value(s) per key", key.Message, StringComparison.Ordinal);
+        Assert.Equal("a", section.Key);
+        Assert.Equal("5", (await b.Client.GetAsync("a"))!.Value);
+    }
+
+    [Fact]
+    public async Task A_purged_key_cannot_be_rolled_back_past_its_purge()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var r1 = await b.Client.PutAsync("a", "1");
+        await b.Client.PurgeAsync("a");
+
+        var exception = await Assert.ThrowsAsync<NatsKvHistoryLimitException>(() => b.Client.RollbackAsync("a", r1));
+
+        Assert.Contains("purged", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rolling_back_a_key_that_never_existed_is_key_not_found()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var r1 = await b.Client.PutAsync("a", "1");
+
+        var exception = await Assert.ThrowsAsync<NatsKvKeyNotFoundException>(() => b.Client.RollbackAsync("b", r1));
+
+        Assert.Equal("b", exception.Key);
+    }
+
+    [Fact]
+    public async Task A_revision_newer_than_the_bucket_is_refused()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var r1 = await b.Client.PutAsync("a", "1");
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.RollbackAsync("a", r1 + 100));
+    }
+
+    [Fact]
+    public async Task A_section_rolls_back_to_a_revision_restoring_changed_and_deleted_keys_and_deleting_new_ones()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        await b.Client.PutAsync("app:name", "v1");
+        await b.Client.PutAsync("app:removed", "was here");
+        var point = await b.Client.PutAsync("app:same", "s");
+        await b.Client.PutAsync("app:name", "v2");
+        await b.Client.DeleteAsync("app:removed");
+        await b.Client.PutAsync("app:added", "new");
+        await b.Client.PutAsync("outside", "untouched");
+
+        var plan = await b.Client.PlanSectionRollbackAsync("app", NatsKvHistoryPoint.AtRevision(point));
+        Assert.Equal(["app.added"], plan.Removed.Select(c => c.Key));
+        Assert.Equal(["app.removed"], plan.Added.Select(c => c.Key));
+        Assert.Equal(["app.name"], plan.Updated.Select(c => c.Key));
+        Assert.Equal(1, plan.Unchanged);
+        Assert.Equal("new", (await b.Client.GetAsync("app:added"))!.Value); // a dry run writes nothing
+
+        var result = await b.Client.ApplyAsync(plan);
+
+        Assert.Equal(3, result.Plan.Changes.Count);
+        var app = await b.Client.GetSectionAsync("app");
+        Assert.Equal("v1", app["name"]);
+        Assert.Equal("was here", app["removed"]);
+        Assert.Equal("s", app["same"]);
+        Assert.Null(app["added"]);
+        Assert.Equal("untouched", (await b.Client.GetAsync("outside"))!.Value);
+    }
+
+    [Fact]
+    public async Task A_section_rolls_back_to_a_point_in_time()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        await b.Client.PutAsync("app:name", "v1");
+        var then = (await b.Client.GetAsync("app:name"))!.Created;
+        var later = await b.Client.PutAsync("app:name", "v2");
+        Assert.True((await b.Client.GetAsync("app:name"))!.Created > then, "the server stamps each write with a later time");
+
+        var result = await b.Client.RollbackSectionAsync("app", NatsKvHistoryPoint.AtTime(then));
+
+        Assert.Equal(later, Assert.Single(result.Plan.Changes).ExpectedRevision);
+        Assert.Equal("v1", (await b.Client.GetAsync("app:name"))!.Value);
+    }
+
+    [Fact]
+    public async Task A_section_rollback_leaves_the_sentinel_alone_and_bumps_it_last()
+    {
+        await using var b = await ClientBucket.CreateAsync(o => o.SentinelKey = "app.version");
+        await b.Client.PutAsync("app:name", "v1");
+        var point = (await b.Client.GetBucketInfoAsync()).LastRevision;
+        await b.Client.PutAsync("app:name", "v2");
+        var sentinelBefore = (await b.Client.GetAsync("app.version"))!.Value;
+
+        var result = await b.Client.RollbackSectionAsync("app", NatsKvHistoryPoint.AtRevision(point));
+
+        Assert.DoesNotContain(result.Plan.Changes, c => c.Key == "app.version");
+        Assert.Equal("3", (await b.Client.GetAsync("app.version"))!.Value);
+        Assert.Equal("2", sentinelBefore);
+        Assert.Equal(result.SentinelRevision, (await b.Client.GetBucketInfoAsync()).LastRevision);
+    }
+
+    [Fact]
+    public async Task Progress_is_reported_for_each_change_of_a_section_rollback()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await b.Client.PutAsync($"app:k{i}", "old");
+        }
+
+        var point = (await b.Client.GetBucketInfoAsync()).LastRevision;
+        for (var i = 0; i < 20; i++)
+        {
+            await b.Client.PutAsync($"app:k{i}", "new");
+        }
+
+        var reports = new System.Collections.Concurrent.ConcurrentBag<NatsKvConfigProgress>();
+        await b.Client.RollbackSectionAsync("app", NatsKvHistoryPoint.AtRevision(point), new SynchronousProgress(reports.Add));
+
+        Assert.Equal(20, reports.Count);
+        Assert.Contains(new NatsKvConfigProgress(20, 20), reports);
+        Assert.All((await b.Client.GetSectionAsync("app")).GetChildren(), c => Assert.Equal("old", c.Value));
+    }
+}
+
+/// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts, so a test could finish before it reports).</summary>
+internal sealed class SynchronousProgress(Action<NatsKvConfigProgress> report) : IProgress<NatsKvConfigProgress>
+{
+    public void Report(NatsKvConfigProgress value) => report(value);
+}
