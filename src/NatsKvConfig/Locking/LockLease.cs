@@ -56,8 +56,8 @@ internal sealed record LockLease
     {
         var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         var received = time.GetTimestamp();
-        clock.Observe(status.Info.Ts, received); // the server's time when it answered (2.10+; default before)
         clock.Observe(status.Info.State.LastTs, received); // the bucket's last write
+        clock.ObserveNow(status.Info.Ts, received); // the server's time when it answered (2.10+; unset before)
 
         var maxAge = status.Info.Config.MaxAge;
         if (maxAge <= TimeSpan.Zero)

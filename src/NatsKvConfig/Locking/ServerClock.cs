@@ -42,6 +42,26 @@ internal sealed class ServerClock
         }
     }
 
+    /// <summary>
+    /// Records the server's own reading of "now" (the <c>ts</c> of a stream info, nats-server 2.10+). It replaces
+    /// the reference even when lower than the current estimate: a server clock stepped back, or another server
+    /// of a cluster answering, makes timestamps seen earlier overstate the server's time, and so entry ages.
+    /// </summary>
+    public void ObserveNow(DateTimeOffset serverNow, long receivedAt)
+    {
+        if (serverNow == default)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _serverTime = serverNow;
+            _receivedAt = receivedAt;
+            _known = true;
+        }
+    }
+
     /// <summary>Records a timestamp in the server's RFC 3339 text (up to nanoseconds); ignores text it cannot read.</summary>
     public void Observe(string? serverTime, long receivedAt)
     {
