@@ -12,6 +12,9 @@ internal sealed record LockLease
     /// <summary>Shorter leases leave too little time to renew (a third of it) over a real network.</summary>
     public static readonly TimeSpan Minimum = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longer leases overflow .NET timers (renewal and loss deadlines), and make no sense for a lock.</summary>
+    public static readonly TimeSpan Maximum = TimeSpan.FromDays(30);
+
     private static readonly Version FirstVersionWithMessageTtl = new(2, 11);
 
     private LockLease(string bucket, TimeSpan duration, TimeSpan? messageTtl)
@@ -51,7 +54,7 @@ internal sealed record LockLease
     /// Reads the bucket's max age (refusing a bucket without one) and whether per-message TTLs can be used,
     /// and feeds the server times in the stream info to <paramref name="clock"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The bucket has no max age, or one shorter than a second.</exception>
+    /// <exception cref="InvalidOperationException">The bucket has no max age, or one under a second or over 30 days.</exception>
     public static async Task<LockLease> ReadAsync(INatsKVStore store, ServerClock clock, TimeProvider time, CancellationToken cancellationToken)
     {
         var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -72,6 +75,12 @@ internal sealed record LockLease
             throw new InvalidOperationException(
                 $"NATS KV bucket '{store.Bucket}' has a max age of {maxAge.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms; " +
                 $"locks need at least {Minimum.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (the max age is the lease, renewed every third of it).");
+        }
+
+        if (maxAge > Maximum)
+        {
+            throw new InvalidOperationException(
+                $"NATS KV bucket '{store.Bucket}' has a max age of {maxAge.TotalDays.ToString(CultureInfo.InvariantCulture)} days; locks support at most {Maximum.TotalDays.ToString(CultureInfo.InvariantCulture)} days (the max age is the lease).");
         }
 
         TimeSpan? messageTtl = status.Info.Config.AllowMsgTTL && SupportsMessageTtl(store.JetStreamContext.Connection.ServerInfo?.Version)

@@ -25,7 +25,7 @@ namespace NatsKvConfig;
 /// </para>
 /// <para>
 /// On nats-server 2.11 and later, with a bucket that allows per-message TTLs, each lock write also carries a
-/// TTL of the lease. The bucket must have a max age (of at least a second) either way: a lock must expire.
+/// TTL of the lease. The bucket must have a max age (from a second to 30 days) either way: a lock must expire.
 /// </para>
 /// <para>Thread-safe; one instance can serve many locks and callers. See docs/locks.md.</para>
 /// </remarks>
@@ -33,6 +33,9 @@ public sealed class NatsKvLock
 {
     /// <summary>Rounds of write, conflict, read before an attempt gives up for now (others are changing the key).</summary>
     private const int MaxRounds = 5;
+
+    /// <summary>The longest a waiter sleeps without an event (timers take at most about 49 days).</summary>
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
 
     private readonly LockKeyStore _keys;
     private readonly ILogger _logger;
@@ -66,7 +69,7 @@ public sealed class NatsKvLock
     /// <param name="ct">Cancels the attempt.</param>
     /// <returns>The handle of the held lock (dispose it to release), or null when someone else holds it.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid KV key.</exception>
-    /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second).</exception>
+    /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second or over 30 days).</exception>
     /// <exception cref="NatsException">The server could not be reached or refused a request.</exception>
     public async Task<NatsKvLockHandle?> TryAcquireAsync(string name, CancellationToken ct = default)
     {
@@ -104,7 +107,7 @@ public sealed class NatsKvLock
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid KV key.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="wait"/> is negative (other than infinite).</exception>
-    /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second).</exception>
+    /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second or over 30 days).</exception>
     /// <exception cref="NatsException">The bucket's settings could not be read when starting.</exception>
     public async Task<NatsKvLockHandle> AcquireAsync(string name, TimeSpan wait, CancellationToken ct = default)
     {
@@ -167,15 +170,20 @@ public sealed class NatsKvLock
         var seen = attempt.SeenRevision;
         var held = attempt.Kind == AttemptKind.Held ? attempt : default(Attempt?);
         var lastError = attempt.Error;
-        ulong loggedWaitFor = 0;
+        var logWait = true; // after each attempt that found the lock held, not on every renewal seen
         while (true)
         {
             // Wake for a change of the key, or when the holder's lease can have ended (2.9 watchers do not see
             // expiry), or to retry after a failure or a contended attempt.
             var recheck = held is { } h ? lease.Duration - _clock.MinimumAgeOf(h.Created) : lease.RetryDelay;
-            if (held is { } shown && shown.SeenRevision != loggedWaitFor)
+            if (recheck > MaxSleep)
             {
-                loggedWaitFor = shown.SeenRevision;
+                recheck = MaxSleep;
+            }
+
+            if (logWait && held is { } shown)
+            {
+                logWait = false;
                 Log.WaitingForLock(_logger, name, _keys.Bucket, shown.SeenRevision, (long)recheck.TotalMilliseconds);
             }
 
@@ -247,6 +255,7 @@ public sealed class NatsKvLock
                     return attempt.Handle!;
                 case AttemptKind.Held:
                     held = attempt;
+                    logWait = true;
                     break;
                 case AttemptKind.Failed:
                     lastError = attempt.Error ?? lastError;
