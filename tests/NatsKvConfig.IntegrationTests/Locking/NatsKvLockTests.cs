@@ -134,6 +134,40 @@ public class NatsKvLockTests
     }
 
     [Fact]
+    public async Task An_entry_older_than_the_lease_by_the_servers_clock_is_taken_over_at_its_revision_by_exactly_one_of_two_acquirers()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        var lease = TimeSpan.FromSeconds(3); // long enough that the server does not expire the entry during the test
+        await using var bucket = await LockBucket.CreateAsync(server.Url, lease);
+        var holder = await (await bucket.NewLockAsync("holder")).TryAcquireAsync(Job);
+        Assert.NotNull(holder);
+        holder.Abandon(); // stops renewing, never releases
+
+        // Two acquirers see the entry, then their monotonic clocks jump a lease ahead: for them it is now
+        // older than the lease, while the server still has it.
+        var time = new JumpingTime();
+        var (_, storeB) = await bucket.ConnectAsync("b");
+        var (_, storeC) = await bucket.ConnectAsync("c");
+        var b = new NatsKvLock(storeB, bucket.Logs.CreateFactory().CreateLogger(typeof(NatsKvLock).FullName!), time);
+        var c = new NatsKvLock(storeC, bucket.Logs.CreateFactory().CreateLogger(typeof(NatsKvLock).FullName!), time);
+        Assert.Null(await b.TryAcquireAsync(Job));
+        Assert.Null(await c.TryAcquireAsync(Job));
+        time.Jump(lease);
+
+        var results = await Task.WhenAll(b.TryAcquireAsync(Job), c.TryAcquireAsync(Job));
+        var winner = Assert.Single(results, r => r is not null)!;
+        await using var handle = winner;
+        Assert.True(bucket.Logs.Has(10002), "the takeover is logged");
+        Assert.True(winner.FencingToken > holder.Revision);
+
+        // It was a compare-and-swap on the stale entry, not a create after the server expired it.
+        var history = await bucket.HistoryAsync(Job);
+        Assert.Contains(history, e => e.Revision == holder.Revision);
+        Assert.DoesNotContain(history, e => e.Operation != NatsKVOperation.Put);
+        Assert.Equal(winner.FencingToken, history.Single(e => e.Revision > holder.Revision && e.Revision <= winner.FencingToken).Revision);
+    }
+
+    [Fact]
     public async Task When_the_server_stops_LockLost_fires_before_the_lease_ends_and_releasing_gives_up_in_bounded_time()
     {
         await using var server = await NatsServer.StartAsync(new NatsServerOptions { ForceLocalProcess = true, ServerName = "lock-lost" });
