@@ -1,0 +1,168 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+
+namespace NatsKvConfig.IntegrationTests.Locking;
+
+/// <summary>Passes every call through to a real store and counts the requests (reads, writes, status) and the watches started.</summary>
+internal sealed class CountingKvStore(INatsKVStore inner) : INatsKVStore
+{
+    private int _requests;
+    private int _watches;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public int Watches => Volatile.Read(ref _watches);
+
+    public INatsJSContext JetStreamContext => inner.JetStreamContext;
+
+    public string Bucket => inner.Bucket;
+
+    private void Request() => Interlocked.Increment(ref _requests);
+
+    private void Watch() => Interlocked.Increment(ref _watches);
+
+    public ValueTask<ulong> PutAsync<T>(string key, T value, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.PutAsync(key, value, serializer, cancellationToken);
+    }
+
+    public ValueTask<NatsResult<ulong>> TryPutAsync<T>(string key, T value, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryPutAsync(key, value, serializer, cancellationToken);
+    }
+
+    public ValueTask<ulong> CreateAsync<T>(string key, T value, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.CreateAsync(key, value, serializer, cancellationToken);
+    }
+
+    public ValueTask<ulong> CreateAsync<T>(string key, T value, TimeSpan ttl, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.CreateAsync(key, value, ttl, serializer, cancellationToken);
+    }
+
+    public ValueTask<NatsResult<ulong>> TryCreateAsync<T>(string key, T value, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryCreateAsync(key, value, serializer, cancellationToken);
+    }
+
+    public ValueTask<NatsResult<ulong>> TryCreateAsync<T>(string key, T value, TimeSpan ttl, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryCreateAsync(key, value, ttl, serializer, cancellationToken);
+    }
+
+    public ValueTask<ulong> UpdateAsync<T>(string key, T value, ulong revision, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.UpdateAsync(key, value, revision, serializer, cancellationToken);
+    }
+
+    public ValueTask<NatsResult<ulong>> TryUpdateAsync<T>(string key, T value, ulong revision, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryUpdateAsync(key, value, revision, serializer, cancellationToken);
+    }
+
+    public ValueTask DeleteAsync(string key, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.DeleteAsync(key, opts, cancellationToken);
+    }
+
+    public ValueTask<NatsResult> TryDeleteAsync(string key, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryDeleteAsync(key, opts, cancellationToken);
+    }
+
+    public ValueTask PurgeAsync(string key, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.PurgeAsync(key, opts, cancellationToken);
+    }
+
+    public ValueTask PurgeAsync(string key, TimeSpan ttl, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.PurgeAsync(key, ttl, opts, cancellationToken);
+    }
+
+    public ValueTask<NatsResult> TryPurgeAsync(string key, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryPurgeAsync(key, opts, cancellationToken);
+    }
+
+    public ValueTask<NatsResult> TryPurgeAsync(string key, TimeSpan ttl, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryPurgeAsync(key, ttl, opts, cancellationToken);
+    }
+
+    public ValueTask<NatsKVEntry<T>> GetEntryAsync<T>(string key, ulong revision = 0, INatsDeserialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.GetEntryAsync(key, revision, serializer, cancellationToken);
+    }
+
+    public ValueTask<NatsResult<NatsKVEntry<T>>> TryGetEntryAsync<T>(string key, ulong revision = 0, INatsDeserialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.TryGetEntryAsync(key, revision, serializer, cancellationToken);
+    }
+
+    public IAsyncEnumerable<NatsKVEntry<T>> WatchAsync<T>(string key, INatsDeserialize<T>? serializer = null, NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Watch();
+        return inner.WatchAsync(key, serializer, opts, cancellationToken);
+    }
+
+    public IAsyncEnumerable<NatsKVEntry<T>> WatchAsync<T>(IEnumerable<string> keys, INatsDeserialize<T>? serializer = null, NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Watch();
+        return inner.WatchAsync(keys, serializer, opts, cancellationToken);
+    }
+
+    public IAsyncEnumerable<NatsKVEntry<T>> WatchAsync<T>(INatsDeserialize<T>? serializer = null, NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Watch();
+        return inner.WatchAsync(serializer, opts, cancellationToken);
+    }
+
+    public IAsyncEnumerable<NatsKVEntry<T>> HistoryAsync<T>(string key, INatsDeserialize<T>? serializer = null, NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.HistoryAsync(key, serializer, opts, cancellationToken);
+    }
+
+    public ValueTask<NatsKVStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.GetStatusAsync(cancellationToken);
+    }
+
+    public ValueTask PurgeDeletesAsync(NatsKVPurgeOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.PurgeDeletesAsync(opts, cancellationToken);
+    }
+
+    public IAsyncEnumerable<string> GetKeysAsync(NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.GetKeysAsync(opts, cancellationToken);
+    }
+
+    public IAsyncEnumerable<string> GetKeysAsync(IEnumerable<string> filters, NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)
+    {
+        Request();
+        return inner.GetKeysAsync(filters, opts, cancellationToken);
+    }
+}
