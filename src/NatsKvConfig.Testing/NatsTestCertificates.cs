@@ -95,8 +95,9 @@ public sealed class NatsTestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         addNames?.Invoke(request);
-        var now = DateTimeOffset.UtcNow;
-        return request.Create(ca, now - ClockSkew, now + Lifetime, RandomNumberGenerator.GetBytes(16));
+        // The CA's own validity window: a leaf may not outlive its issuer, and "now" read again later (the
+        // certificates store whole seconds) can already be past the CA's end.
+        return request.Create(ca, new DateTimeOffset(ca.NotBefore), new DateTimeOffset(ca.NotAfter), RandomNumberGenerator.GetBytes(16));
     }
 
     private static void WriteText(string path, string text, bool secret)
