@@ -390,9 +390,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             }
         }
 
-        if (batch.EndsInitialRead && _initialStateApplied.TrySetResult())
+        // Recorded before Load() is released, so whoever built the configuration can already see it.
+        if (batch.EndsInitialRead && !_initialStateApplied.Task.IsCompleted)
         {
             _metrics.Loaded(_sinceLoadStarted.Elapsed);
+            _initialStateApplied.TrySetResult();
         }
     }
 
