@@ -1,0 +1,139 @@
+using Spectre.Console;
+using System.CommandLine;
+using NatsKvConfig.Cli.Output;
+
+namespace NatsKvConfig.Cli.Commands;
+
+/// <summary><c>put</c>, <c>get</c> and <c>del</c> of one key.</summary>
+internal static class KeyCommands
+{
+    public static Command Put(GlobalOptions globals, CliConsole console)
+    {
+        var bucket = CliArguments.Bucket();
+        var key = CliArguments.Key();
+        var value = new Argument<string>("value") { Description = "The value; - reads it from standard input" };
+        var expect = CliArguments.Revision("--expect-revision", "Write only if the key is at this revision (compare-and-swap); 0: only if the key has no value");
+        var command = new Command("put", "Write a value") { bucket, key, value, expect };
+        command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
+        {
+            var text = parse.GetValue(value)!;
+            if (text == "-")
+            {
+                text = await session.Console.Input.ReadToEndAsync(token).ConfigureAwait(false);
+            }
+
+            var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
+            var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            var revision = parse.GetValue(expect) switch
+            {
+                null => await client.PutAsync(configKey, text, token).ConfigureAwait(false),
+                0 => await client.CreateAsync(configKey, text, token).ConfigureAwait(false),
+                { } expected => await client.UpdateAsync(configKey, text, expected, token).ConfigureAwait(false),
+            };
+            if (session.Json)
+            {
+                JsonOutput.Write(session.Console.Output, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("bucket", client.Bucket);
+                    writer.WriteString("key", configKey.Key);
+                    writer.WriteString("path", configKey.Path);
+                    writer.WriteNumber("revision", revision);
+                    writer.WriteEndObject();
+                });
+            }
+            else
+            {
+                session.Out.WriteLine($"{configKey.Key} revision {revision}");
+            }
+
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    public static Command Get(GlobalOptions globals, CliConsole console)
+    {
+        var bucket = CliArguments.Bucket();
+        var key = CliArguments.Key();
+        var revision = CliArguments.Revision("--revision", "The value at this revision (from the key's history)");
+        var raw = new Option<bool>("--raw") { Description = "Print only the value, as it is" };
+        var command = new Command("get", "Show a key's value, revision and creation time") { bucket, key, revision, raw };
+        command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
+        {
+            var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
+            var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            var entry = parse.GetValue(revision) is { } at
+                ? await client.GetRevisionAsync(configKey, at, token).ConfigureAwait(false)
+                    ?? throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no revision {at} in NATS KV bucket '{client.Bucket}' (see its history).")
+                : await client.GetAsync(configKey, token).ConfigureAwait(false)
+                    ?? throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}'.");
+            if (session.Json)
+            {
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Entry(writer, client.Bucket, entry));
+            }
+            else if (parse.GetValue(raw))
+            {
+                session.Console.Output.Write(entry.Value);
+                if (session.Console.OutputIsTerminal)
+                {
+                    session.Console.Output.WriteLine();
+                }
+            }
+            else
+            {
+                var path = entry.Path is { } p && p != entry.Key ? $" ({p})" : string.Empty;
+                session.Out.Write(new Spectre.Console.Text(
+                    $"{entry.Key}{path} revision {entry.Revision}, {JsonOutput.Operation(entry.Operation)} {HumanOutput.Time(entry.Created)}\n",
+                    new Spectre.Console.Style(Spectre.Console.Color.Grey)));
+                session.Console.Output.WriteLine(entry.Value);
+            }
+
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    public static Command Delete(GlobalOptions globals, CliConsole console)
+    {
+        var bucket = CliArguments.Bucket();
+        var key = CliArguments.Key();
+        var expect = CliArguments.Revision("--expect-revision", "Delete only if the key is at this revision (compare-and-swap)");
+        var purge = new Option<bool>("--purge") { Description = "Also remove the key's history (it can no longer be rolled back)" };
+        var command = new Command("del", "Delete a key (its history stays, for rollback)") { bucket, key, expect, purge };
+        command.Aliases.Add("rm");
+        command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
+        {
+            var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
+            var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            ulong? revision = parse.GetValue(purge)
+                ? await client.PurgeAsync(configKey, parse.GetValue(expect), token).ConfigureAwait(false)
+                : await client.DeleteAsync(configKey, parse.GetValue(expect), token).ConfigureAwait(false);
+            if (revision is null)
+            {
+                throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}': nothing to delete.");
+            }
+
+            if (session.Json)
+            {
+                JsonOutput.Write(session.Console.Output, writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("bucket", client.Bucket);
+                    writer.WriteString("key", configKey.Key);
+                    writer.WriteString("path", configKey.Path);
+                    writer.WriteString("operation", parse.GetValue(purge) ? "purge" : "delete");
+                    writer.WriteNumber("revision", revision.Value);
+                    writer.WriteEndObject();
+                });
+            }
+            else
+            {
+                session.Out.WriteLine($"{configKey.Key} {(parse.GetValue(purge) ? "purged" : "deleted")} at revision {revision}");
+            }
+
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace NatsKvConfig.Cli.Output;
+
+/// <summary>
+/// The <c>--json</c> output: one JSON document per command (one per line for <c>watch</c>), with stable,
+/// camel-cased names; revisions as numbers, times as ISO 8601 UTC, durations in seconds.
+/// </summary>
+internal static class JsonOutput
+{
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static void Write(TextWriter output, Action<Utf8JsonWriter> write, bool indented = true)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, indented ? Indented : Compact))
+        {
+            write(writer);
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    public static void Entry(Utf8JsonWriter writer, string bucket, NatsKvConfigEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("bucket", bucket);
+        EntryFields(writer, entry);
+        writer.WriteEndObject();
+    }
+
+    public static void EntryFields(Utf8JsonWriter writer, NatsKvConfigEntry entry)
+    {
+        writer.WriteString("key", entry.Key);
+        WriteStringOrNull(writer, "path", entry.Path);
+        writer.WriteNumber("revision", entry.Revision);
+        writer.WriteString("operation", Operation(entry.Operation));
+        writer.WriteString("created", Time(entry.Created));
+        WriteStringOrNull(writer, "value", entry.Value);
+    }
+
+    public static void Plan(Utf8JsonWriter writer, NatsKvConfigPlan plan, bool dryRun, ulong? lastRevision)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("bucket", plan.Bucket);
+        writer.WriteString("prefix", plan.Section);
+        writer.WriteBoolean("dryRun", dryRun);
+        writer.WriteNumber("added", plan.Added.Count);
+        writer.WriteNumber("updated", plan.Updated.Count);
+        writer.WriteNumber("removed", plan.Removed.Count);
+        writer.WriteNumber("unchanged", plan.Unchanged);
+        if (lastRevision is { } revision)
+        {
+            writer.WriteNumber("revision", revision);
+        }
+
+        writer.WriteStartArray("changes");
+        foreach (var change in plan.Changes)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", change.Kind switch
+            {
+                NatsKvConfigChangeKind.Add => "add",
+                NatsKvConfigChangeKind.Update => "update",
+                _ => "delete",
+            });
+            writer.WriteString("key", change.Key);
+            WriteStringOrNull(writer, "path", change.Path);
+            writer.WriteNumber("expectedRevision", change.ExpectedRevision);
+            WriteStringOrNull(writer, "oldValue", change.OldValue);
+            WriteStringOrNull(writer, "newValue", change.NewValue);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public static void Bucket(Utf8JsonWriter writer, NatsKvBucketInfo info)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("bucket", info.Bucket);
+        WriteStringOrNull(writer, "description", info.Description);
+        writer.WriteNumber("history", info.History);
+        writer.WriteNumber("ttlSeconds", info.MaxAge.TotalSeconds);
+        writer.WriteNumber("replicas", info.Replicas);
+        writer.WriteNumber("maxBytes", info.MaxBytes);
+        writer.WriteString("storage", info.Storage == NatsKvBucketStorage.Memory ? "memory" : "file");
+        writer.WriteNumber("keys", info.Keys);
+        writer.WriteNumber("entries", info.Entries);
+        writer.WriteNumber("bytes", info.Bytes);
+        writer.WriteNumber("firstRevision", info.FirstRevision);
+        writer.WriteNumber("lastRevision", info.LastRevision);
+        writer.WriteString("created", Time(info.Created));
+        writer.WriteEndObject();
+    }
+
+    public static string Operation(NatsKvConfigOperation operation) => operation switch
+    {
+        NatsKvConfigOperation.Put => "put",
+        NatsKvConfigOperation.Delete => "delete",
+        _ => "purge",
+    };
+
+    public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}

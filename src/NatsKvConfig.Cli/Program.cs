@@ -1,0 +1,3 @@
+using NatsKvConfig.Cli;
+
+return await CliApplication.RunAsync(args, CliConsole.System()).ConfigureAwait(false);

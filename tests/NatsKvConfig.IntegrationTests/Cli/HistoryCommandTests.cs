@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using NatsKvConfig.IntegrationTests.Client;
+using NatsKvConfig.IntegrationTests.Infrastructure;
+
+namespace NatsKvConfig.IntegrationTests.Cli;
+
+public class HistoryCommandTests
+{
+    [Fact]
+    public async Task History_lists_every_revision_oldest_first_with_operation_and_value()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var r1 = await bucket.PutAsync("db.host", "one");
+        var r2 = await bucket.PutAsync("db.host", "two");
+        await bucket.DeleteAsync("db.host");
+
+        var table = (await CliRun.Async(server.Url, "history", bucket.Name, "db:host")).Ok();
+        using var json = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "history", bucket.Name, "db.host")).Ok());
+
+        var rows = table.Split('\n').Where(l => l.Contains("db.host")).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.Matches($@"^\s+{r1}\s+put\s+.*db\.host\s+one\s*$", rows[0]);
+        Assert.Matches($@"^\s+{r2}\s+put\s+.*db\.host\s+two\s*$", rows[1]);
+        Assert.Matches(@"\s+delete\s+", rows[2]);
+        var entries = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["put", "put", "delete"], entries.Select(e => e.GetProperty("operation").GetString()));
+        Assert.Equal(["one", "two", null], entries.Select(e => e.GetProperty("value").GetString()));
+    }
+
+    [Fact]
+    public async Task History_of_a_section_is_one_timeline_of_its_keys()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("db.host", "h");
+        await bucket.PutAsync("other", "x");
+        await bucket.PutAsync("db.port", "1");
+
+        using var json = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "history", bucket.Name, "db", "--section")).Ok());
+
+        Assert.Equal(["db.host", "db.port"], json.RootElement.EnumerateArray().Select(e => e.GetProperty("key").GetString()));
+    }
+
+    [Fact]
+    public async Task History_of_a_key_never_written_exits_with_2()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+
+        (await CliRun.Async(server.Url, "history", bucket.Name, "nope")).Fails(2);
+    }
+
+    [Fact]
+    public async Task Rollback_sets_the_key_back_and_shows_the_change_as_a_diff()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var good = await bucket.PutAsync("timeout", "30");
+        await bucket.PutAsync("timeout", "3000");
+
+        var dryRun = (await CliRun.Async(server.Url, "rollback", bucket.Name, "timeout", "--to", good.ToString(CultureInfo.InvariantCulture), "--dry-run")).Ok();
+        Assert.Equal("3000", (await ClientBucket.NewClient(bucket).GetAsync("timeout"))!.Value);
+        var output = (await CliRun.Async(server.Url, "rollback", bucket.Name, "timeout", "--to", good.ToString(CultureInfo.InvariantCulture))).Ok();
+
+        Assert.Contains("~ timeout", dryRun);
+        Assert.Contains("    - 3000", dryRun);
+        Assert.Contains("    + 30", dryRun);
+        Assert.Contains("nothing written", dryRun);
+        Assert.Contains("now at revision 3", output);
+        Assert.Equal("30", (await ClientBucket.NewClient(bucket).GetAsync("timeout"))!.Value);
+    }
+
+    [Fact]
+    public async Task Rollback_to_a_revision_older_than_the_history_kept_exits_with_2_saying_so()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
+        (await CliRun.Async(server.Url, "bucket", "add", bucket.Name, "--history", "2")).Ok();
+        var client = ClientBucket.NewClient(bucket);
+        var first = await client.PutAsync("a", "1");
+        await client.PutAsync("a", "2");
+        await client.PutAsync("a", "3");
+
+        var line = (await CliRun.Async(server.Url, "rollback", bucket.Name, "a", "--to", first.ToString(CultureInfo.InvariantCulture))).Fails(2);
+
+        Assert.Contains("older than the history", line);
+        Assert.Equal("3", (await client.GetAsync("a"))!.Value);
+    }
+
+    [Fact]
+    public async Task Restore_sets_a_section_back_to_a_revision_deleting_keys_created_since()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("db.host", "h1");
+        var point = await bucket.PutAsync("db.port", "5432");
+        await bucket.PutAsync("db.host", "h2");
+        await bucket.PutAsync("db.pool", "10");
+        await bucket.PutAsync("other", "untouched");
+
+        using var plan = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "restore", bucket.Name, "--prefix", "db", "--revision", point.ToString(CultureInfo.InvariantCulture), "--dry-run")).Ok());
+        var run = (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "db", "--revision", point.ToString(CultureInfo.InvariantCulture))).Ok();
+
+        Assert.True(plan.RootElement.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(1, plan.RootElement.GetProperty("updated").GetInt32());
+        Assert.Equal(1, plan.RootElement.GetProperty("removed").GetInt32());
+        Assert.Contains("- db:pool", run);
+        var values = await bucket.ReadAllAsync();
+        Assert.Equal("h1", values["db.host"]);
+        Assert.Equal("5432", values["db.port"]);
+        Assert.False(values.ContainsKey("db.pool"));
+        Assert.Equal("untouched", values["other"]);
+    }
+
+    [Fact]
+    public async Task Restore_at_a_time_uses_the_values_of_that_moment()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var client = ClientBucket.NewClient(bucket);
+        await client.PutAsync("app:mode", "calm");
+        var then = (await client.GetAsync("app:mode"))!.Created;
+        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > then.AddMilliseconds(50), "the clock moved past the first write");
+        await client.PutAsync("app:mode", "panic");
+
+        (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "app", "--at", then.AddMilliseconds(1).ToString("O"))).Ok();
+
+        Assert.Equal("calm", (await client.GetAsync("app:mode"))!.Value);
+    }
+
+    [Fact]
+    public async Task Restore_needs_exactly_one_point()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+
+        var none = (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "db")).Fails(1);
+        var both = (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "db", "--revision", "1", "--at", "5m")).Fails(1);
+
+        Assert.Contains("exactly one of --revision N or --at TIME", none);
+        Assert.Contains("exactly one of --revision N or --at TIME", both);
+    }
+}

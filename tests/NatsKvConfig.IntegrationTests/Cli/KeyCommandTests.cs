@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+using NatsKvConfig.IntegrationTests.Client;
+using NatsKvConfig.IntegrationTests.Infrastructure;
+
+namespace NatsKvConfig.IntegrationTests.Cli;
+
+public class KeyCommandTests
+{
+    [Fact]
+    public async Task Put_by_configuration_path_and_get_by_key_are_the_same_entry()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+
+        var put = (await CliRun.Async(server.Url, "put", bucket.Name, "database:host", "db1.internal")).Ok();
+        var get = (await CliRun.Async(server.Url, "get", bucket.Name, "database.host")).Ok();
+
+        Assert.Equal("database.host revision 1", put.Trim());
+        var lines = get.TrimEnd('\n').Split('\n');
+        Assert.Equal("db1.internal", lines[^1]);
+        Assert.Contains("database.host (database:host) revision 1, put", lines[0]);
+        Assert.Equal("db1.internal", (await ClientBucket.NewClient(bucket).GetAsync("database:host"))!.Value);
+    }
+
+    [Fact]
+    public async Task Get_raw_prints_only_the_value_and_json_prints_the_whole_entry()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var revision = await bucket.PutAsync("features.checkout", """{"enabled": true}""");
+
+        var raw = (await CliRun.Async(server.Url, "get", bucket.Name, "features:checkout", "--raw")).Ok();
+        using var json = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "get", bucket.Name, "features.checkout")).Ok());
+
+        Assert.Equal("""{"enabled": true}""", raw);
+        var entry = json.RootElement;
+        Assert.Equal(bucket.Name, entry.GetProperty("bucket").GetString());
+        Assert.Equal("features.checkout", entry.GetProperty("key").GetString());
+        Assert.Equal("features:checkout", entry.GetProperty("path").GetString());
+        Assert.Equal(revision, entry.GetProperty("revision").GetUInt64());
+        Assert.Equal("put", entry.GetProperty("operation").GetString());
+        Assert.Equal("""{"enabled": true}""", entry.GetProperty("value").GetString());
+        Assert.True(DateTimeOffset.UtcNow - entry.GetProperty("created").GetDateTimeOffset() < TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Get_with_a_revision_reads_the_value_from_the_history()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var first = await bucket.PutAsync("a", "one");
+        await bucket.PutAsync("a", "two");
+
+        var raw = (await CliRun.Async(server.Url, "get", bucket.Name, "a", "--revision", first.ToString(CultureInfo.InvariantCulture), "--raw")).Ok();
+        var missing = (await CliRun.Async(server.Url, "get", bucket.Name, "a", "--revision", "999")).Fails(2);
+
+        Assert.Equal("one", raw);
+        Assert.Contains("no revision 999", missing);
+    }
+
+    [Fact]
+    public async Task Get_of_a_missing_key_or_bucket_exits_with_2()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+
+        var key = (await CliRun.Async(server.Url, "get", bucket.Name, "nope")).Fails(2);
+        var missingBucket = (await CliRun.Async(server.Url, "get", "no_such_bucket_cli", "a")).Fails(2);
+
+        Assert.Contains("'nope'", key);
+        Assert.Contains("'no_such_bucket_cli' does not exist", missingBucket);
+    }
+
+    [Fact]
+    public async Task Put_with_the_expected_revision_writes_and_with_another_exits_with_3_naming_both()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var current = await bucket.PutAsync("a", "1");
+
+        var ok = (await CliRun.Async(server.Url, "--json", "put", bucket.Name, "a", "2", "--expect-revision", current.ToString(CultureInfo.InvariantCulture))).Ok();
+        var conflict = (await CliRun.Async(server.Url, "put", bucket.Name, "a", "value-that-lost-zq", "--expect-revision", current.ToString(CultureInfo.InvariantCulture))).Fails(3);
+
+        using var json = JsonDocument.Parse(ok);
+        var written = json.RootElement.GetProperty("revision").GetUInt64();
+        Assert.True(written > current);
+        Assert.Contains($"at revision {written}", conflict);
+        Assert.Contains($"expected revision {current}", conflict);
+        Assert.DoesNotContain("value-that-lost-zq", conflict); // keys and revisions, never values
+        Assert.Equal("2", (await ClientBucket.NewClient(bucket).GetAsync("a"))!.Value);
+    }
+
+    [Fact]
+    public async Task Put_expecting_revision_0_creates_only()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+
+        (await CliRun.Async(server.Url, "put", bucket.Name, "a", "first", "--expect-revision", "0")).Ok();
+        (await CliRun.Async(server.Url, "put", bucket.Name, "a", "second", "--expect-revision", "0")).Fails(3);
+
+        Assert.Equal("first", (await ClientBucket.NewClient(bucket).GetAsync("a"))!.Value);
+    }
+
+    [Fact]
+    public async Task Put_reads_the_value_from_standard_input_for_a_dash()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var env = new Dictionary<string, string> { ["NATS_URL"] = server.Url };
+
+        (await CliRun.Async(env, "{\n  \"a\": 1\n}\n", "put", bucket.Name, "doc", "-")).Ok();
+
+        Assert.Equal("{\n  \"a\": 1\n}\n", (await ClientBucket.NewClient(bucket).GetAsync("doc"))!.Value);
+    }
+
+    [Fact]
+    public async Task Put_of_an_invalid_key_exits_with_1_naming_the_allowed_characters()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+
+        var line = (await CliRun.Async(server.Url, "put", bucket.Name, "bad key!", "x")).Fails(1);
+
+        Assert.Contains("'bad key!'", line);
+        Assert.Contains("A-Z a-z 0-9", line);
+    }
+
+    [Fact]
+    public async Task Del_deletes_keeps_history_and_reports_a_missing_key_with_2()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+
+        var deleted = (await CliRun.Async(server.Url, "del", bucket.Name, "a")).Ok();
+        var again = (await CliRun.Async(server.Url, "del", bucket.Name, "a")).Fails(2);
+
+        Assert.StartsWith("a deleted at revision 2", deleted);
+        Assert.Contains("nothing to delete", again);
+        Assert.Null(await ClientBucket.NewClient(bucket).GetAsync("a"));
+        Assert.Equal(2, (await ClientBucket.NewClient(bucket).GetHistoryAsync("a")).Count);
+    }
+
+    [Fact]
+    public async Task Del_with_a_stale_expected_revision_exits_with_3_and_deletes_nothing()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var old = await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("a", "2");
+
+        (await CliRun.Async(server.Url, "del", bucket.Name, "a", "--expect-revision", old.ToString(CultureInfo.InvariantCulture))).Fails(3);
+
+        Assert.Equal("2", (await ClientBucket.NewClient(bucket).GetAsync("a"))!.Value);
+    }
+
+    [Fact]
+    public async Task Del_purge_removes_the_history_too()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("a", "2");
+
+        (await CliRun.Async(server.Url, "del", bucket.Name, "a", "--purge")).Ok();
+
+        var history = await ClientBucket.NewClient(bucket).GetHistoryAsync("a");
+        Assert.Equal(NatsKvConfigOperation.Purge, Assert.Single(history).Operation);
+    }
+}
