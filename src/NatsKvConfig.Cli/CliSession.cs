@@ -13,11 +13,14 @@ internal sealed class CliSession : IAsyncDisposable
     private readonly ConnectionSettings _settings;
     private NatsConnection? _connection;
 
-    private CliSession(CliConsole console, ConnectionSettings settings, bool json)
+    private readonly string? _sentinelKey;
+
+    private CliSession(CliConsole console, ConnectionSettings settings, bool json, string? sentinelKey)
     {
         Console = console;
         _settings = settings;
         Json = json;
+        _sentinelKey = sentinelKey;
         Out = CliConsole.CreateAnsiConsole(console.Output, console.OutputIsTerminal);
         Err = CliConsole.CreateAnsiConsole(console.Error, console.ErrorIsTerminal);
     }
@@ -46,7 +49,7 @@ internal sealed class CliSession : IAsyncDisposable
             return ErrorReporter.Report(exception, console.Error, [], string.Empty);
         }
 
-        var session = new CliSession(console, settings, parse.GetValue(options.Json));
+        var session = new CliSession(console, settings, parse.GetValue(options.Json), parse.GetValue(options.Sentinel));
         await using (session.ConfigureAwait(false))
         {
             try
@@ -63,7 +66,7 @@ internal sealed class CliSession : IAsyncDisposable
     /// <summary>A client of <paramref name="bucket"/> over this run's connection.</summary>
     public async Task<NatsKvConfigClient> ClientAsync(string bucket, CancellationToken cancellationToken)
     {
-        var options = new NatsKvConfigClientOptions { Bucket = bucket };
+        var options = new NatsKvConfigClientOptions { Bucket = bucket, SentinelKey = _sentinelKey is { Length: > 0 } key ? NatsKvConfigKey.Parse(key).Key : null };
         if (_connection is null)
         {
             var connection = new NatsConnection(_settings.ToNatsOpts());

@@ -64,6 +64,13 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> Sentinel { get; } = new("--sentinel")
+    {
+        Description = "The apps' sentinel key (NatsKvConfigurationSource.SentinelKey): every write bumps it last, so the apps apply the whole change as one",
+        HelpName = "KEY",
+        Recursive = true,
+    };
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
     public Option<TimeSpan?> Timeout { get; } = new("--timeout")
@@ -85,5 +92,6 @@ internal sealed class GlobalOptions
         root.Options.Add(TlsCa);
         root.Options.Add(Json);
         root.Options.Add(Timeout);
+        root.Options.Add(Sentinel);
     }
 }

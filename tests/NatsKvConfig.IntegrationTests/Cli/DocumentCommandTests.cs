@@ -59,6 +59,25 @@ public sealed class DocumentCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_with_a_sentinel_bumps_it_after_the_values()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var file = Write("appsettings.json", AspNetDefaults);
+
+        (await CliRun.Async(server.Url, "--sentinel", "config.version", "import", bucket.Name, file)).Ok();
+
+        var sentinel = await bucket.Store.GetEntryAsync<string>("config.version");
+        var newest = 0UL;
+        foreach (var key in new[] { "AllowedHosts", "Logging.LogLevel.Default" })
+        {
+            newest = Math.Max(newest, (await bucket.Store.GetEntryAsync<string>(key)).Revision);
+        }
+
+        Assert.True(sentinel.Revision > newest, $"sentinel at {sentinel.Revision}, values up to {newest}");
+    }
+
+    [Fact]
     public async Task Import_dry_run_shows_the_changes_and_writes_nothing()
     {
         var server = await SharedNatsServer.GetAsync();
