@@ -40,7 +40,7 @@ internal static class CliApplication
         if (parse.Errors.Count > 0)
         {
             // One line, not the help page: the help is one --help away.
-            var messages = string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')));
+            var messages = string.Join("; ", parse.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.')));
             await console.Error.WriteLineAsync($"error: {messages} (see '{CommandPath(parse.CommandResult)} --help')").ConfigureAwait(false);
             return ExitCodes.Error;
         }

@@ -33,7 +33,17 @@ internal static class BucketCommands
             HelpName = "SIZE",
             CustomParser = result => ByteSizeParser.ParseArgument(result),
         };
-        var storage = new Option<NatsKvBucketStorage?>("--storage") { Description = "file (default) or memory", HelpName = "TYPE" };
+        var storage = new Option<NatsKvBucketStorage?>("--storage")
+        {
+            Description = "file (default) or memory",
+            HelpName = "file|memory",
+            CustomParser = result => result.Tokens[0].Value.ToUpperInvariant() switch
+            {
+                "FILE" => NatsKvBucketStorage.File,
+                "MEMORY" => NatsKvBucketStorage.Memory,
+                _ => Fail(result, $"'{result.Tokens[0].Value}' is not a storage type for --storage: use file or memory"),
+            },
+        };
         var description = new Option<string?>("--description") { Description = "A description of the bucket", HelpName = "TEXT" };
         var command = new Command("add", "Create a bucket, or bring an existing one to the settings given (settings not given stay as they are)")
         {
@@ -84,6 +94,12 @@ internal static class BucketCommands
             return ExitCodes.Success;
         }, ct));
         return command;
+    }
+
+    private static NatsKvBucketStorage? Fail(System.CommandLine.Parsing.ArgumentResult result, string error)
+    {
+        result.AddError(error);
+        return null;
     }
 
     private static Command Info(GlobalOptions globals, CliConsole console)

@@ -72,6 +72,7 @@ public class BucketCommandTests
     [InlineData("--ttl", "soon", "'soon' is not a duration for --ttl")]
     [InlineData("--max-bytes", "lots", "'lots' is not a size for --max-bytes")]
     [InlineData("--replicas", "9", "Replicas must be between 1 and 5")]
+    [InlineData("--storage", "bogus", "'bogus' is not a storage type for --storage: use file or memory")]
     public async Task Bucket_add_with_a_bad_setting_exits_with_1_naming_it(string option, string value, string message)
     {
         var server = await SharedNatsServer.GetAsync();
