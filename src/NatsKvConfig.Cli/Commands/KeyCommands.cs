@@ -83,9 +83,9 @@ internal static class KeyCommands
             else
             {
                 var path = entry.Path is { } p && p != entry.Key ? $" ({p})" : string.Empty;
-                session.Out.Write(new Spectre.Console.Text(
+                session.Out.Write(new Text(
                     $"{entry.Key}{path} revision {entry.Revision}, {JsonOutput.Operation(entry.Operation)} {HumanOutput.Time(entry.Created)}\n",
-                    new Spectre.Console.Style(Spectre.Console.Color.Grey)));
+                    new Style(Color.Grey)));
                 session.Console.Output.WriteLine(entry.Value);
             }
 
