@@ -18,6 +18,7 @@ internal static class CliApplication
         root.Subcommands.Add(BucketCommands.Create(globals, console));
         root.Subcommands.Add(KeyCommands.Put(globals, console));
         root.Subcommands.Add(KeyCommands.Get(globals, console));
+        root.Subcommands.Add(KeyCommands.List(globals, console));
         root.Subcommands.Add(KeyCommands.Delete(globals, console));
         root.Subcommands.Add(HistoryCommands.History(globals, console));
         root.Subcommands.Add(HistoryCommands.Rollback(globals, console));

@@ -4,7 +4,7 @@ using NatsKvConfig.Cli.Output;
 
 namespace NatsKvConfig.Cli.Commands;
 
-/// <summary><c>put</c>, <c>get</c> and <c>del</c> of one key.</summary>
+/// <summary><c>put</c>, <c>get</c>, <c>ls</c> and <c>del</c>.</summary>
 internal static class KeyCommands
 {
     public static Command Put(GlobalOptions globals, CliConsole console)
@@ -89,6 +89,50 @@ internal static class KeyCommands
                 session.Console.Output.WriteLine(entry.Value);
             }
 
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    public static Command List(GlobalOptions globals, CliConsole console)
+    {
+        var bucket = CliArguments.Bucket();
+        var prefix = CliArguments.Prefix("Only keys under this section");
+        var command = new Command("ls", "List the keys that hold a value, with revision, time and value") { bucket, prefix };
+        command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
+        {
+            var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            var entries = await client.ListAsync(Sections.ToPath(parse.GetValue(prefix)), token).ConfigureAwait(false);
+            if (session.Json)
+            {
+                JsonOutput.Write(session.Console.Output, writer =>
+                {
+                    writer.WriteStartArray();
+                    foreach (var entry in entries)
+                    {
+                        writer.WriteStartObject();
+                        JsonOutput.EntryFields(writer, entry);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                });
+                return ExitCodes.Success;
+            }
+
+            if (entries.Count == 0)
+            {
+                session.Console.Error.WriteLine("no keys");
+                return ExitCodes.Success;
+            }
+
+            var table = HumanOutput.Table("Key", "Revision", "Created", "Value");
+            foreach (var entry in entries)
+            {
+                table.AddRow(HumanOutput.Cell(entry.Key), HumanOutput.Number(entry.Revision), HumanOutput.Cell(HumanOutput.Time(entry.Created)), HumanOutput.Cell(HumanOutput.Shorten(entry.Value)));
+            }
+
+            session.Out.Write(table);
             return ExitCodes.Success;
         }, ct));
         return command;

@@ -16,6 +16,17 @@ public sealed partial class NatsKvConfigClient
         return entry is { IsLive: true } ? entry : null;
     }
 
+    /// <summary>The keys of the section that hold a value now, with their values, revisions and creation times.</summary>
+    /// <param name="section">A configuration path (or NATS key prefix); empty or <see langword="null"/> for the whole bucket.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The live entries (no deletes or purges), ordered by key (ordinal).</returns>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    public async Task<IReadOnlyList<NatsKvConfigEntry>> ListAsync(string? section = null, CancellationToken cancellationToken = default)
+    {
+        var entries = await ReadEntriesAsync(_keys.Filters(SectionScope.For(section)), history: false, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Where(entry => entry.Operation == NatsKvConfigOperation.Put).OrderBy(entry => entry.Key, StringComparer.Ordinal)];
+    }
+
     /// <summary>The key's entry at exactly revision <paramref name="revision"/>, from its history.</summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="revision">One of the key's revisions (as <see cref="GetHistoryAsync"/> lists them).</param>

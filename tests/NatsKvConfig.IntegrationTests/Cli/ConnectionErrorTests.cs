@@ -97,7 +97,7 @@ public class ConnectionErrorTests : IAsyncLifetime
         Assert.Empty(output);
         Assert.StartsWith("error: Key 'missing' has no value", error.Trim());
         Assert.Equal(0, helpCode);
-        foreach (var command in new[] { "bucket", "put", "get", "del", "history", "rollback", "import", "export", "diff", "restore", "watch" })
+        foreach (var command in new[] { "bucket", "put", "get", "ls", "del", "history", "rollback", "import", "export", "diff", "restore", "watch" })
         {
             Assert.Contains($"  {command}", help);
         }

@@ -128,6 +128,27 @@ public class KeyCommandTests
     }
 
     [Fact]
+    public async Task Ls_lists_live_keys_under_a_prefix_in_key_order()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("db.port", "5432");
+        await bucket.PutAsync("db.host", "h");
+        await bucket.PutAsync("db.gone", "x");
+        await bucket.DeleteAsync("db.gone");
+        await bucket.PutAsync("web.port", "80");
+
+        var table = (await CliRun.Async(server.Url, "ls", bucket.Name, "--prefix", "db")).Ok();
+        using var json = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "ls", bucket.Name)).Ok());
+
+        var rows = table.Split('\n').Where(l => l.Contains("db.", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, rows.Length);
+        Assert.Matches(@"^\s+db\.host\s+2\s+.*\s+h\s*$", rows[0]);
+        Assert.Matches(@"^\s+db\.port\s+1\s+.*\s+5432\s*$", rows[1]);
+        Assert.Equal(["db.host", "db.port", "web.port"], json.RootElement.EnumerateArray().Select(e => e.GetProperty("key").GetString()));
+    }
+
+    [Fact]
     public async Task Del_deletes_keeps_history_and_reports_a_missing_key_with_2()
     {
         var server = await SharedNatsServer.GetAsync();

@@ -27,6 +27,26 @@ public class KeyTests
     }
 
     [Fact]
+    public async Task List_returns_the_live_keys_of_a_section_ordered_by_key_with_their_revisions()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var port = await b.Client.PutAsync("db:port", "5432");
+        var host = await b.Client.PutAsync("db:host", "h");
+        await b.Client.PutAsync("db:gone", "x");
+        await b.Client.DeleteAsync("db:gone");
+        await b.Client.PutAsync("dbx", "not in the section");
+        await b.Client.PutAsync("web:port", "80");
+
+        var section = await b.Client.ListAsync("db");
+        var all = await b.Client.ListAsync();
+
+        Assert.Equal(["db.host", "db.port"], section.Select(e => e.Key));
+        Assert.Equal([host, port], section.Select(e => e.Revision));
+        Assert.Equal(["h", "5432"], section.Select(e => e.Value));
+        Assert.Equal(["db.host", "db.port", "dbx", "web.port"], all.Select(e => e.Key));
+    }
+
+    [Fact]
     public async Task A_path_segment_with_a_dot_is_stored_under_its_escaped_key()
     {
         await using var b = await ClientBucket.CreateAsync();
