@@ -28,11 +28,11 @@ internal sealed class TestBucket : IAsyncDisposable
 
     public string Url { get; }
 
-    public static Task<TestBucket> CreateAsync(string url, int replicas = 1, string? name = null, bool create = true) =>
-        CreateAsync(NatsOpts.Default with { Url = url }, replicas, name, create);
+    public static Task<TestBucket> CreateAsync(string url, int replicas = 1, string? name = null, bool create = true, int history = 10) =>
+        CreateAsync(NatsOpts.Default with { Url = url }, replicas, name, create, history);
 
     /// <summary>A bucket written through a connection made from <paramref name="opts"/> (credentials, TLS).</summary>
-    public static async Task<TestBucket> CreateAsync(NatsOpts opts, int replicas = 1, string? name = null, bool create = true)
+    public static async Task<TestBucket> CreateAsync(NatsOpts opts, int replicas = 1, string? name = null, bool create = true, int history = 10)
     {
         var url = opts.Url;
         var connection = new NatsConnection(opts with { Name = "test-writer" });
@@ -40,7 +40,7 @@ internal sealed class TestBucket : IAsyncDisposable
         var kv = new NatsKVContext(new NatsJSContext(connection));
         name ??= BucketNames.Unique("cfg");
         INatsKVStore store = create
-            ? await kv.CreateStoreAsync(new NatsKVConfig(name) { History = 10, NumberOfReplicas = replicas })
+            ? await kv.CreateStoreAsync(new NatsKVConfig(name) { History = history, NumberOfReplicas = replicas })
             : null!;
         return new TestBucket(connection, kv, store, name, url);
     }

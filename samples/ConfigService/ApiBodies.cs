@@ -1,0 +1,16 @@
+using NatsKvConfig;
+
+namespace ConfigService;
+
+/// <summary>A key as the API returns it: <c>{"key", "path", "value", "revision", "operation", "created"}</c>.</summary>
+internal sealed record EntryBody(string Key, string? Path, string? Value, ulong Revision, string Operation, DateTimeOffset Created)
+{
+    public static EntryBody From(NatsKvConfigEntry entry) =>
+        new(entry.Key, entry.Path, entry.Value, entry.Revision, entry.Operation.ToString().ToLowerInvariant(), entry.Created);
+}
+
+/// <summary>What a write returns.</summary>
+internal sealed record RevisionBody(string Key, string Path, ulong Revision);
+
+/// <summary>What a rollback returns: the revision restored from, the key's revision now, and whether anything was written.</summary>
+internal sealed record RollbackBody(string Key, string Path, ulong RolledBackTo, ulong? Revision, bool Changed);

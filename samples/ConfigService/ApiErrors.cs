@@ -1,0 +1,50 @@
+using NATS.Client.Core;
+using NatsKvConfig;
+
+namespace ConfigService;
+
+/// <summary>
+/// Errors as JSON: <c>{"error": "..."}</c>, naming keys and revisions, never values or tokens.
+/// </summary>
+internal static class ApiErrors
+{
+    public static IResult Error(int status, string message, ulong? currentRevision = null) =>
+        Results.Json(new ErrorBody(message, currentRevision), statusCode: status);
+
+    /// <summary>What a failure of the client means for an HTTP caller.</summary>
+    public static IResult From(Exception exception, ILogger logger) => exception switch
+    {
+        NatsKvBucketNotFoundException e => Error(StatusCodes.Status503ServiceUnavailable, $"{e.Message} Create it with: nats-kv-config bucket add {e.Bucket}"),
+        NatsKvKeyNotFoundException e => Error(StatusCodes.Status404NotFound, e.Message),
+        NatsKvHistoryLimitException e => Error(StatusCodes.Status409Conflict, e.Message),
+        NatsKvRevisionConflictException e => Error(StatusCodes.Status412PreconditionFailed, e.Message, e.ActualRevision),
+        NatsKvKeyExistsException e => Error(StatusCodes.Status412PreconditionFailed, e.Message, e.Revision),
+        ArgumentOutOfRangeException e => Error(StatusCodes.Status409Conflict, WithoutParameter(e)),
+        ArgumentException e => Error(StatusCodes.Status400BadRequest, WithoutParameter(e)),
+        NatsException or TimeoutException => Unavailable(exception, logger),
+        _ => Unexpected(exception, logger),
+    };
+
+    private static IResult Unavailable(Exception exception, ILogger logger)
+    {
+        Log.NatsUnavailable(logger, exception.GetType().Name);
+        return Error(StatusCodes.Status503ServiceUnavailable, "NATS is not reachable right now; try again");
+    }
+
+    private static IResult Unexpected(Exception exception, ILogger logger)
+    {
+        Log.UnexpectedFailure(logger, exception.GetType().Name);
+        return Error(StatusCodes.Status500InternalServerError, "the request failed; see the service's log");
+    }
+
+    private static string WithoutParameter(ArgumentException exception)
+    {
+        var message = exception.Message;
+        var suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return suffix > 0 ? message[..suffix] : message;
+    }
+
+    private sealed record ErrorBody(
+        string Error,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ulong? CurrentRevision);
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Net.Http.Headers;
+using NatsKvConfig;
+
+namespace ConfigService;
+
+/// <summary>
+/// The REST API over the typed client: <c>/config</c> lists, <c>/config/{key}</c> reads and writes one key (a NATS
+/// key or a configuration path; percent-encode a <c>/</c> in a key), with ETags carrying the key's revision.
+/// </summary>
+internal static class ConfigEndpoints
+{
+    /// <summary>The largest PUT body taken: a configuration value is not a file store.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static void MapConfigApi(this IEndpointRouteBuilder app)
+    {
+        var reads = app.MapGroup("/config").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<TokenCheck>().AuthorizeRead(context.HttpContext) ?? await next(context));
+
+        reads.MapGet("", ListAsync);
+        reads.MapGet("/{key}", GetAsync);
+        reads.MapGet("/{key}/history", HistoryAsync);
+
+        var writes = app.MapGroup("/config").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<TokenCheck>().AuthorizeWrite(context.HttpContext) ?? await next(context));
+
+        writes.MapPut("/{key}", PutAsync);
+        writes.MapDelete("/{key}", DeleteAsync);
+        writes.MapPost("/{key}/rollback", RollbackAsync);
+    }
+
+    private static Task<IResult> ListAsync(string? prefix, NatsKvConfigClient client, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        RunAsync(logger, async () =>
+        {
+            string? section = null;
+            if (!string.IsNullOrEmpty(prefix))
+            {
+                if (!NatsKvConfigKey.TryParse(prefix, out var parsed, out var error))
+                {
+                    return ApiErrors.Error(StatusCodes.Status400BadRequest, $"prefix: {error}");
+                }
+
+                section = parsed.Path;
+            }
+
+            var entries = await client.ListAsync(section, cancellationToken);
+            return Results.Ok(entries.Select(EntryBody.From));
+        });
+
+    private static Task<IResult> GetAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        WithKeyAsync(key, logger, async configKey =>
+        {
+            var entry = await client.GetAsync(configKey, cancellationToken);
+            if (entry is null)
+            {
+                return ApiErrors.Error(StatusCodes.Status404NotFound, $"key '{configKey.Key}' has no value");
+            }
+
+            SetETag(context, entry.Revision);
+            return Results.Ok(EntryBody.From(entry));
+        });
+
+    private static Task<IResult> PutAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        WithKeyAsync(key, logger, async configKey =>
+        {
+            if (await ReadValueAsync(context.Request, cancellationToken) is not { } body)
+            {
+                return context.Items[BodyErrorKey] as IResult ?? ApiErrors.Error(StatusCodes.Status400BadRequest, "the body must be JSON: {\"value\": \"...\"}");
+            }
+
+            var headers = context.Request.GetTypedHeaders();
+            ulong revision;
+            if (headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
+            {
+                revision = await client.CreateAsync(configKey, body, cancellationToken);
+            }
+            else if (ExpectedRevision(headers.IfMatch) is { } expected)
+            {
+                if (expected.Error is { } error)
+                {
+                    return error;
+                }
+
+                revision = await client.UpdateAsync(configKey, body, expected.Revision, cancellationToken);
+            }
+            else
+            {
+                revision = await client.PutAsync(configKey, body, cancellationToken);
+            }
+
+            SetETag(context, revision);
+            return Results.Ok(new RevisionBody(configKey.Key, configKey.Path, revision));
+        });
+
+    private static Task<IResult> DeleteAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        WithKeyAsync(key, logger, async configKey =>
+        {
+            ulong? expectedRevision = null;
+            if (ExpectedRevision(context.Request.GetTypedHeaders().IfMatch) is { } expected)
+            {
+                if (expected.Error is { } error)
+                {
+                    return error;
+                }
+
+                expectedRevision = expected.Revision;
+            }
+
+            var revision = await client.DeleteAsync(configKey, expectedRevision, cancellationToken);
+            return revision is null
+                ? ApiErrors.Error(StatusCodes.Status404NotFound, $"key '{configKey.Key}' has no value")
+                : Results.NoContent();
+        });
+
+    private static Task<IResult> HistoryAsync(string key, NatsKvConfigClient client, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        WithKeyAsync(key, logger, async configKey =>
+        {
+            var history = await client.GetHistoryAsync(configKey, cancellationToken);
+            return history.Count == 0
+                ? ApiErrors.Error(StatusCodes.Status404NotFound, $"key '{configKey.Key}' has no history")
+                : Results.Ok(history.Select(EntryBody.From));
+        });
+
+    private static Task<IResult> RollbackAsync(string key, string? revision, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        WithKeyAsync(key, logger, async configKey =>
+        {
+            if (!ulong.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to == 0)
+            {
+                return ApiErrors.Error(StatusCodes.Status400BadRequest, "give the revision to roll back to: ?revision=N (see the key's history)");
+            }
+
+            try
+            {
+                var result = await client.RollbackAsync(configKey, to, cancellationToken);
+                var current = await client.GetAsync(configKey, cancellationToken);
+                if (current is not null)
+                {
+                    SetETag(context, current.Revision);
+                }
+
+                return Results.Ok(new RollbackBody(configKey.Key, configKey.Path, to, current?.Revision, !result.Plan.IsEmpty));
+            }
+            catch (NatsKvRevisionConflictException conflict)
+            {
+                // Someone wrote the key between our read and our write: the rollback did not happen.
+                return ApiErrors.Error(StatusCodes.Status409Conflict, conflict.Message, conflict.ActualRevision);
+            }
+        });
+
+    private const string BodyErrorKey = "ConfigService.BodyError";
+
+    /// <summary>The <c>value</c> of a JSON body of at most <see cref="MaxBodyBytes"/>; null (with the error in <c>Items</c>) otherwise.</summary>
+    private static async Task<string?> ReadValueAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            request.HttpContext.Items[BodyErrorKey] = TooLarge();
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                request.HttpContext.Items[BodyErrorKey] = TooLarge();
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("value", out var value))
+            {
+                request.HttpContext.Items[BodyErrorKey] = ApiErrors.Error(StatusCodes.Status400BadRequest, "the body must be a JSON object with a \"value\": {\"value\": \"...\"}");
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                request.HttpContext.Items[BodyErrorKey] = ApiErrors.Error(StatusCodes.Status400BadRequest, "\"value\" must be a JSON string (write a JSON object as a string to store a section)");
+                return null;
+            }
+
+            return value.GetString();
+        }
+        catch (JsonException exception)
+        {
+            request.HttpContext.Items[BodyErrorKey] = ApiErrors.Error(StatusCodes.Status400BadRequest, $"the body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})");
+            return null;
+        }
+    }
+
+    private static IResult TooLarge() => ApiErrors.Error(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {MaxBodyBytes / 1024} KiB");
+
+    /// <summary>The revision an <c>If-Match</c> asks for, or an error for one that is not <c>"N"</c>.</summary>
+    private static (ulong Revision, IResult? Error)? ExpectedRevision(IList<EntityTagHeaderValue> ifMatch)
+    {
+        if (ifMatch.Count == 0)
+        {
+            return null;
+        }
+
+        var tag = ifMatch[0].Tag.ToString().Trim('"');
+        return ifMatch.Count == 1 && !ifMatch[0].IsWeak && ulong.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
+            ? (revision, null)
+            : (0, ApiErrors.Error(StatusCodes.Status400BadRequest, "If-Match must be one strong ETag: the key's revision in quotes, e.g. \"12\""));
+    }
+
+    private static void SetETag(HttpContext context, ulong revision) =>
+        context.Response.Headers.ETag = $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private static async Task<IResult> WithKeyAsync(string key, ILogger logger, Func<NatsKvConfigKey, Task<IResult>> action)
+    {
+        if (!NatsKvConfigKey.TryParse(Uri.UnescapeDataString(key), out var configKey, out var error))
+        {
+            return ApiErrors.Error(StatusCodes.Status400BadRequest, error);
+        }
+
+        return await RunAsync(logger, () => action(configKey));
+    }
+
+    private static async Task<IResult> RunAsync(ILogger logger, Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return ApiErrors.From(exception, logger);
+        }
+    }
+
+    /// <summary>The logger category of the API.</summary>
+    private sealed class Api;
+}

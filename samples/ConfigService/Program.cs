@@ -1,0 +1,4 @@
+using ConfigService;
+
+var app = ConfigServiceApp.Build(args);
+await app.RunAsync();
