@@ -2,7 +2,7 @@
 # NatsKvConfig build entry point.
 #
 #   ./build.sh demo     run the quickstart against a local nats-server (started for you)
-#   ./build.sh test     install what is missing, build with warnings as errors, run every test project,
+#   ./build.sh test     install what is missing (nats-server, chromium), build with warnings as errors, run every test project,
 #                       and print one line: "N passed, N failed, N skipped"
 #   ./build.sh build    build the solution (Release, warnings as errors)
 #   ./build.sh pack     build the NuGet packages into artifacts/packages
@@ -52,6 +52,25 @@ ensure_nats_server() {
   or set NATS_SERVER_BIN to its path."
 }
 
+# The admin page's browser test drives Debian's Chromium (Playwright's own browsers need a download).
+ensure_chromium() {
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ -x "$chromium" ]; then
+    log "chromium: $chromium ($("$chromium" --version 2>/dev/null || echo unknown version))"
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "chromium is missing: installing it with apt-get (for the admin page's browser test)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    [ -x "$chromium" ] || die "apt-get installed chromium but $chromium is not there"
+    return 0
+  fi
+  die "chromium is not installed (the admin page's browser test needs it). Install it with:
+    sudo apt-get update && sudo apt-get install -y chromium      (Debian/Ubuntu)
+  or set CHROMIUM_PATH to a Chromium or Chrome binary."
+}
+
 ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (10.0 or later) is not installed: see https://dot.net/download"
 }
@@ -83,6 +102,7 @@ summarize() {
 test_all() {
   ensure_dotnet
   ensure_nats_server
+  ensure_chromium
   build
   local results="$ARTIFACTS/test-results"
   rm -rf "$results"

@@ -338,6 +338,21 @@ public class ConfigServiceApiTests
     }
 
     [Fact]
+    public async Task A_bucket_that_does_not_exist_is_503_saying_how_to_create_it()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        var bucket = Testing.BucketNames.Unique("absent");
+        await using var host = await ConfigServiceHost.StartAsync(server.Url, bucket);
+
+        using var response = await host.Http.GetAsync("/config/a");
+        using var health = await host.Http.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains($"nats-kv-config bucket add {bucket}", await ErrorOf(response));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+    }
+
+    [Fact]
     public async Task The_admin_page_is_served_at_the_root()
     {
         await using var fixture = await Fixture.StartAsync();
