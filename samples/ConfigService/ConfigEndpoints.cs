@@ -50,7 +50,7 @@ internal static class ConfigEndpoints
         });
 
     private static Task<IResult> GetAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(key, logger, async configKey =>
+        WithKeyAsync(context, key, logger, async configKey =>
         {
             var entry = await client.GetAsync(configKey, cancellationToken);
             if (entry is null)
@@ -63,7 +63,7 @@ internal static class ConfigEndpoints
         });
 
     private static Task<IResult> PutAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(key, logger, async configKey =>
+        WithKeyAsync(context, key, logger, async configKey =>
         {
             if (await ReadValueAsync(context.Request, cancellationToken) is not { } body)
             {
@@ -95,7 +95,7 @@ internal static class ConfigEndpoints
         });
 
     private static Task<IResult> DeleteAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(key, logger, async configKey =>
+        WithKeyAsync(context, key, logger, async configKey =>
         {
             ulong? expectedRevision = null;
             if (ExpectedRevision(context.Request.GetTypedHeaders().IfMatch) is { } expected)
@@ -114,8 +114,8 @@ internal static class ConfigEndpoints
                 : Results.NoContent();
         });
 
-    private static Task<IResult> HistoryAsync(string key, NatsKvConfigClient client, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(key, logger, async configKey =>
+    private static Task<IResult> HistoryAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+        WithKeyAsync(context, key, logger, async configKey =>
         {
             var history = await client.GetHistoryAsync(configKey, cancellationToken);
             return history.Count == 0
@@ -124,7 +124,7 @@ internal static class ConfigEndpoints
         });
 
     private static Task<IResult> RollbackAsync(string key, string? revision, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(key, logger, async configKey =>
+        WithKeyAsync(context, key, logger, async configKey =>
         {
             if (!ulong.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to == 0)
             {
@@ -217,14 +217,31 @@ internal static class ConfigEndpoints
     private static void SetETag(HttpContext context, ulong revision) =>
         context.Response.Headers.ETag = $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
 
-    private static async Task<IResult> WithKeyAsync(string key, ILogger logger, Func<NatsKvConfigKey, Task<IResult>> action)
+    private static async Task<IResult> WithKeyAsync(HttpContext context, string key, ILogger logger, Func<NatsKvConfigKey, Task<IResult>> action)
     {
-        if (!NatsKvConfigKey.TryParse(Uri.UnescapeDataString(key), out var configKey, out var error))
+        if (!NatsKvConfigKey.TryParse(RawKey(context) ?? key, out var configKey, out var error))
         {
             return ApiErrors.Error(StatusCodes.Status400BadRequest, error);
         }
 
         return await RunAsync(logger, () => action(configKey));
+    }
+
+    /// <summary>
+    /// The key segment of the URL as sent, decoded once: the server leaves <c>%2F</c> encoded in the route value
+    /// and decodes the rest, so that decoding the route value again would turn a path's <c>%41</c> into <c>A</c>.
+    /// </summary>
+    private static string? RawKey(HttpContext context)
+    {
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target))
+        {
+            return null;
+        }
+
+        var path = target.Split('?', 2)[0];
+        var segments = path.Split('/');
+        return segments.Length >= 3 && segments[1] == "config" ? Uri.UnescapeDataString(segments[2]) : null;
     }
 
     private static async Task<IResult> RunAsync(ILogger logger, Func<Task<IResult>> action)

@@ -46,6 +46,22 @@ public class ConfigServiceApiTests
     }
 
     [Fact]
+    public async Task A_path_with_percent_signs_and_slashes_is_decoded_exactly_once()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
+        const string path = "promo:50%41/off";
+        var url = "/config/" + Uri.EscapeDataString(path);
+
+        using var put = await writer.PutAsJsonAsync(url, new { value = "yes" });
+        var entry = await fixture.Host.Http.GetFromJsonAsync<JsonElement>(url);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(path, entry.GetProperty("path").GetString());
+        Assert.Equal("yes", (await fixture.Bucket.ReadAllAsync())[NatsKvKeyMapper.ToKey(path)]);
+    }
+
+    [Fact]
     public async Task Put_writes_and_returns_the_revision_with_an_ETag()
     {
         await using var fixture = await Fixture.StartAsync();
