@@ -132,7 +132,11 @@ test_all() {
 pack() {
   ensure_dotnet
   log "packing into $ARTIFACTS/packages"
-  dotnet pack "$ROOT/NatsKvConfig.sln" -c "$CONFIGURATION" -o "$ARTIFACTS/packages" -warnaserror -nologo -clp:ErrorsOnly >&2
+  local project
+  # What ships is under src/ (the library, the Testing package, the tool); samples and tests never pack.
+  for project in "$ROOT"/src/*/*.csproj; do
+    dotnet pack "$project" -c "$CONFIGURATION" -o "$ARTIFACTS/packages" -warnaserror -nologo -clp:ErrorsOnly >&2
+  done
   ls "$ARTIFACTS/packages" >&2
 }
 

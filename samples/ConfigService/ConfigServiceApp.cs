@@ -31,12 +31,19 @@ public static class ConfigServiceApp
 
         // The service is an app configured by the bucket it serves, so /healthz and /metrics show a real
         // provider. Inserted first, so appsettings, the environment and the command line win over it.
+        // Providers are built before dependency injection exists: the source logs through a factory of its own,
+        // configured like the app's, which the container disposes.
+        var sourceLogging = LoggerFactory.Create(logging => logging
+            .AddConfiguration(builder.Configuration.GetSection("Logging"))
+            .AddSimpleConsole());
+        builder.Services.AddSingleton(_ => new SourceLogging(sourceLogging));
         builder.Configuration.Sources.Insert(0, new NatsKvConfigurationSource
         {
             Bucket = settings.Bucket,
             Url = settings.NatsUrl,
             Optional = true,
             StartupTimeout = TimeSpan.FromSeconds(5),
+            LoggerFactory = sourceLogging,
         });
 
         builder.Services.AddSingleton(settings);
@@ -53,6 +60,7 @@ public static class ConfigServiceApp
             .AddPrometheusExporter());
 
         var app = builder.Build();
+        app.Services.GetRequiredService<SourceLogging>(); // created by the container, so disposed by it
         Log.Serving(
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ConfigService"),
             settings.Bucket,
@@ -81,6 +89,12 @@ public static class ConfigServiceApp
                 entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description, data = entry.Value.Data }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
+    }
+
+    /// <summary>Owns the configuration source's logger factory, so that the container disposes it with the app.</summary>
+    private sealed class SourceLogging(ILoggerFactory factory) : IDisposable
+    {
+        public void Dispose() => factory.Dispose();
     }
 
     private static string RedactUserInfo(string url) =>

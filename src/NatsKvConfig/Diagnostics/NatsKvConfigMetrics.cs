@@ -38,8 +38,8 @@ internal sealed class NatsKvConfigMetrics : IDisposable
         _changesApplied = meter.CreateCounter<long>("natskvconfig.changes.applied", "{change}", "KV entries applied to the configuration (puts, deletes and purges).");
         _entriesSkipped = meter.CreateCounter<long>("natskvconfig.entries.skipped", "{entry}", "KV entries skipped as malformed (key not mappable, value not UTF-8).");
         _watchRestarts = meter.CreateCounter<long>("natskvconfig.watch.restarts", "{restart}", "Times the bucket's watch was started again (after a failure, a reconnect, a stall or a replaced bucket).");
-        _loadDuration = meter.CreateHistogram<double>("natskvconfig.load.duration", "s", "Time to load the bucket's initial state (or to catch up from the snapshot).");
-        _changeLag = meter.CreateHistogram<double>("natskvconfig.change.lag", "s", "Time from a live change's creation on the server to the reload that applied it.");
+        _loadDuration = CreateSecondsHistogram(meter, "natskvconfig.load.duration", "Time to load the bucket's initial state (or to catch up from the snapshot).");
+        _changeLag = CreateSecondsHistogram(meter, "natskvconfig.change.lag", "Time from a live change's creation on the server to the reload that applied it.");
         var bucketTags = new[] { _bucket };
         meter.CreateObservableGauge("natskvconfig.revision", () => new Measurement<long>((long)appliedRevision(), bucketTags), "{revision}", "The highest bucket revision applied.");
         meter.CreateObservableGauge("natskvconfig.keys", () => new Measurement<long>(keyCount(), bucketTags), "{key}", "Keys of the bucket that currently have a value in the configuration.");
@@ -50,7 +50,21 @@ internal sealed class NatsKvConfigMetrics : IDisposable
             "The bucket's stream size in bytes, as last reported by the server (refreshed at each watch start and every few seconds while idle).");
     }
 
+    /// <summary>
+    /// Bucket boundaries for durations from a millisecond to a minute. Without them, exporters fall back to
+    /// OpenTelemetry's default boundaries (0, 5, 10, 25, … meant for milliseconds), which put every reload of
+    /// a healthy app in the first bucket.
+    /// </summary>
+    internal static readonly double[] SecondsBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     public void Reloaded() => _reloads.Add(1, _bucket);
+
+    private static Histogram<double> CreateSecondsHistogram(Meter meter, string name, string description) =>
+#if NET9_0_OR_GREATER
+        meter.CreateHistogram(name, "s", description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBoundaries });
+#else
+        meter.CreateHistogram<double>(name, "s", description);
+#endif
 
     public void ChangesApplied(int count)
     {

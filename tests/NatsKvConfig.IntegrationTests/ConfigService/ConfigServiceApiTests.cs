@@ -351,6 +351,7 @@ public class ConfigServiceApiTests
 
         Assert.Contains($"natskvconfig_bucket=\"{fixture.Bucket.Name}\"", text);
         Assert.Contains("service_name=\"config-service\"", text);
+        Assert.Matches(@"natskvconfig_change_lag_seconds_bucket\{[^}]*le=""0.005""", text); // sub-second buckets, not OpenTelemetry's defaults
     }
 
     [Fact]
