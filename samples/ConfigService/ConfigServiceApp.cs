@@ -64,7 +64,6 @@ public static class ConfigServiceApp
         Log.Serving(
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ConfigService"),
             settings.Bucket,
-            RedactUserInfo(settings.NatsUrl),
             settings.WriteToken is null ? "disabled (no ConfigService:WriteToken)" : "need the write token",
             settings.ReadToken is null ? "are open" : "need a token");
 
@@ -96,7 +95,4 @@ public static class ConfigServiceApp
     {
         public void Dispose() => factory.Dispose();
     }
-
-    private static string RedactUserInfo(string url) =>
-        System.Text.RegularExpressions.Regex.Replace(url, @"([A-Za-z][A-Za-z0-9+.\-]*://)[^@/\s,]+@", "$1***@");
 }

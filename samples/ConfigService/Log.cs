@@ -12,6 +12,6 @@ internal static partial class Log
     [LoggerMessage(20003, LogLevel.Warning, "The change feed of bucket {Bucket} stopped ({ExceptionType}); starting it again in {Delay}")]
     public static partial void ChangeFeedFailed(ILogger logger, string bucket, string exceptionType, TimeSpan delay);
 
-    [LoggerMessage(20004, LogLevel.Information, "Serving bucket {Bucket} from {Servers}; writes {WriteState}, reads {ReadState}")]
-    public static partial void Serving(ILogger logger, string bucket, string servers, string writeState, string readState);
+    [LoggerMessage(20004, LogLevel.Information, "Serving bucket {Bucket}; writes {WriteState}, reads {ReadState}")]
+    public static partial void Serving(ILogger logger, string bucket, string writeState, string readState);
 }

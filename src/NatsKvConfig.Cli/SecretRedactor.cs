@@ -1,11 +1,9 @@
-using System.Text.RegularExpressions;
-
 namespace NatsKvConfig.Cli;
 
 /// <summary>Removes credentials from text before it is printed: URL user info, and any secret given to this run.</summary>
-internal static partial class SecretRedactor
+internal static class SecretRedactor
 {
-    public static string RedactUrls(string text) => UrlUserInfo().Replace(text, "$1***@");
+    public static string RedactUrls(string text) => CredentialRedactor.Redact(text);
 
     public static string Redact(string text, IReadOnlyList<string> secrets)
     {
@@ -17,7 +15,4 @@ internal static partial class SecretRedactor
 
         return text;
     }
-
-    [GeneratedRegex(@"([A-Za-z][A-Za-z0-9+.\-]*://)[^@/\s,]+@")]
-    private static partial Regex UrlUserInfo();
 }

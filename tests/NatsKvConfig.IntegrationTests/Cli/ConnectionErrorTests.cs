@@ -88,7 +88,7 @@ public class ConnectionErrorTests : IAsyncLifetime
     public async Task The_installed_tool_runs_as_a_process_with_its_exit_codes()
     {
         await using var bucket = await TestBucket.CreateAsync(_server.ClientOpts);
-        var tool = Path.Combine(AppContext.BaseDirectory, "nats-kv-config.dll");
+        var tool = ToolPath();
 
         var (code, output, error) = await RunProcessAsync(tool, "--user", User, "--password", Password, "-s", _server.Url, "get", bucket.Name, "missing");
         var (helpCode, help, _) = await RunProcessAsync(tool, "--help");
@@ -128,6 +128,22 @@ public class ConnectionErrorTests : IAsyncLifetime
         }
 
         return (process.ExitCode, await output, await error);
+    }
+
+    // The tool as built in its own folder, with its own dependencies (this test's folder has those of a web app).
+    private static string ToolPath()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/<project>/bin/<configuration>/<tfm>/
+        var configuration = testBin.Parent!.Name;
+        var root = testBin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "NatsKvConfig.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var tool = Path.Combine(root!.FullName, "src", "NatsKvConfig.Cli", "bin", configuration, testBin.Name, "nats-kv-config.dll");
+        Assert.True(File.Exists(tool), $"the tool was not built at {tool}");
+        return tool;
     }
 
     private static int FreePort()
