@@ -6,13 +6,15 @@ namespace ConfigService;
 /// <summary>
 /// One watch of the bucket for the whole service, fanned out to every open <c>/events</c> stream: a hundred admin
 /// pages cost one NATS consumer, not a hundred. A slow page loses its oldest events, never blocks the others.
+/// When the watch had to start again, changes in between may be missed: streams get a resync event then, and
+/// pages read the list again.
 /// </summary>
 internal sealed class ChangeFeed : BackgroundService
 {
     private readonly NatsKvConfigClient _client;
     private readonly ILogger<ChangeFeed> _logger;
     private readonly object _gate = new();
-    private readonly List<Channel<NatsKvConfigEntry>> _subscribers = [];
+    private readonly List<Channel<FeedEvent>> _subscribers = [];
 
     public ChangeFeed(NatsKvConfigClient client, ILogger<ChangeFeed> logger)
     {
@@ -23,7 +25,7 @@ internal sealed class ChangeFeed : BackgroundService
     /// <summary>A subscription to changes from now on; dispose it to leave.</summary>
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<NatsKvConfigEntry>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var channel = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
         {
             _subscribers.Add(channel);
@@ -35,14 +37,19 @@ internal sealed class ChangeFeed : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
+        for (var restart = false; !stoppingToken.IsCancellationRequested; restart = true)
         {
+            if (restart)
+            {
+                Publish(FeedEvent.Resync);
+            }
+
             try
             {
                 await foreach (var entry in _client.WatchAsync(cancellationToken: stoppingToken))
                 {
                     delay = TimeSpan.FromMilliseconds(250);
-                    Publish(entry);
+                    Publish(new FeedEvent(entry));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -75,18 +82,18 @@ internal sealed class ChangeFeed : BackgroundService
         }
     }
 
-    private void Publish(NatsKvConfigEntry entry)
+    private void Publish(FeedEvent feedEvent)
     {
         lock (_gate)
         {
             foreach (var subscriber in _subscribers)
             {
-                subscriber.Writer.TryWrite(entry);
+                subscriber.Writer.TryWrite(feedEvent);
             }
         }
     }
 
-    private void Leave(Channel<NatsKvConfigEntry> channel)
+    private void Leave(Channel<FeedEvent> channel)
     {
         lock (_gate)
         {
@@ -96,19 +103,25 @@ internal sealed class ChangeFeed : BackgroundService
         channel.Writer.TryComplete();
     }
 
+    /// <summary>A change of the bucket, or (<see cref="Change"/> null) word that changes may have been missed.</summary>
+    public sealed record FeedEvent(NatsKvConfigEntry? Change)
+    {
+        public static readonly FeedEvent Resync = new((NatsKvConfigEntry?)null);
+    }
+
     /// <summary>One open event stream's view of the feed.</summary>
     public sealed class Subscription : IDisposable
     {
         private readonly ChangeFeed _feed;
-        private readonly Channel<NatsKvConfigEntry> _channel;
+        private readonly Channel<FeedEvent> _channel;
 
-        internal Subscription(ChangeFeed feed, Channel<NatsKvConfigEntry> channel)
+        internal Subscription(ChangeFeed feed, Channel<FeedEvent> channel)
         {
             _feed = feed;
             _channel = channel;
         }
 
-        public ChannelReader<NatsKvConfigEntry> Changes => _channel.Reader;
+        public ChannelReader<FeedEvent> Changes => _channel.Reader;
 
         public void Dispose() => _feed.Leave(_channel);
     }

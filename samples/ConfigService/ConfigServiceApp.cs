@@ -67,6 +67,13 @@ public static class ConfigServiceApp
             settings.WriteToken is null ? "disabled (no ConfigService:WriteToken)" : "need the write token",
             settings.ReadToken is null ? "are open" : "need a token");
 
+        // The page loads only its own script and style, and is never framed.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapConfigApi();

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using NatsKvConfig;
 
 namespace ConfigService;
 
 /// <summary>
 /// <c>GET /events</c>: Server-Sent Events, one <c>change</c> event per put, delete or purge of the bucket, from one
-/// shared watch (<see cref="ChangeFeed"/>); a comment every 15 s keeps proxies from closing an idle stream.
+/// shared watch (<see cref="ChangeFeed"/>), and a <c>resync</c> event when that watch started again (read the list
+/// again); a comment every 15 s keeps proxies from closing an idle stream.
 /// </summary>
 internal static class EventsEndpoint
 {
@@ -33,10 +33,10 @@ internal static class EventsEndpoint
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 wait.CancelAfter(Heartbeat);
-                NatsKvConfigEntry change;
+                ChangeFeed.FeedEvent feedEvent;
                 try
                 {
-                    if (!await subscription.Changes.WaitToReadAsync(wait.Token) || !subscription.Changes.TryRead(out change!))
+                    if (!await subscription.Changes.WaitToReadAsync(wait.Token) || !subscription.Changes.TryRead(out feedEvent!))
                     {
                         if (subscription.Changes.Completion.IsCompleted)
                         {
@@ -49,6 +49,13 @@ internal static class EventsEndpoint
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
                     await response.WriteAsync(": heartbeat\n\n", stop.Token);
+                    await response.Body.FlushAsync(stop.Token);
+                    continue;
+                }
+
+                if (feedEvent.Change is not { } change)
+                {
+                    await response.WriteAsync("event: resync\ndata: {}\n\n", stop.Token);
                     await response.Body.FlushAsync(stop.Token);
                     continue;
                 }

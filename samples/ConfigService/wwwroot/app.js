@@ -241,7 +241,9 @@ async function listen() {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5).trim()).join('\n');
+          const lines = block.split('\n');
+          if (lines.includes('event: resync')) { await load(); continue; }
+          const data = lines.filter(l => l.startsWith('data:')).map(l => l.slice(5).trim()).join('\n');
           if (data) changed(JSON.parse(data));
         }
       }

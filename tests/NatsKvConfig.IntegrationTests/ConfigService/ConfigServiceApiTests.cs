@@ -327,6 +327,41 @@ public class ConfigServiceApiTests
     }
 
     [Fact]
+    public async Task Events_keep_flowing_after_the_bucket_was_deleted_and_created_again()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        using var response = await fixture.Host.Http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = new List<string>();
+        var reading = Task.Run(async () =>
+        {
+            while (await stream.ReadLineAsync() is { } line)
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        });
+
+        await fixture.Bucket.Kv.DeleteStoreAsync(fixture.Bucket.Name);
+        var store = await fixture.Bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(fixture.Bucket.Name));
+
+        var attempt = 0;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await store.PutAsync("after.recreate", $"v{++attempt}");
+                lock (lines)
+                {
+                    return lines.Exists(l => l.Contains("\"key\":\"after.recreate\"", StringComparison.Ordinal));
+                }
+            },
+            "a change to the new bucket reached the stream",
+            TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Healthz_reports_the_services_own_provider_and_metrics_are_prometheus_text()
     {
         await using var fixture = await Fixture.StartAsync();
@@ -374,10 +409,12 @@ public class ConfigServiceApiTests
     {
         await using var fixture = await Fixture.StartAsync();
 
-        var html = await fixture.Host.Http.GetStringAsync("/");
+        using var page = await fixture.Host.Http.GetAsync("/");
+        var html = await page.Content.ReadAsStringAsync();
         var script = await fixture.Host.Http.GetStringAsync("/app.js");
 
         Assert.Contains("<title>NatsKvConfig", html);
+        Assert.Equal("default-src 'self'; frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("fetch('/events'", script);
         Assert.DoesNotContain("localStorage", script);
         Assert.DoesNotContain("innerHTML", script);
