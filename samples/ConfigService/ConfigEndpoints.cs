@@ -65,16 +65,17 @@ internal static class ConfigEndpoints
     private static Task<IResult> PutAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
         WithKeyAsync(context, key, logger, async configKey =>
         {
-            if (await ReadValueAsync(context.Request, cancellationToken) is not { } body)
+            var (body, bodyError) = await ReadValueAsync(context.Request, cancellationToken);
+            if (bodyError is not null)
             {
-                return context.Items[BodyErrorKey] as IResult ?? ApiErrors.Error(StatusCodes.Status400BadRequest, "the body must be JSON: {\"value\": \"...\"}");
+                return bodyError;
             }
 
             var headers = context.Request.GetTypedHeaders();
             ulong revision;
             if (headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
             {
-                revision = await client.CreateAsync(configKey, body, cancellationToken);
+                revision = await client.CreateAsync(configKey, body!, cancellationToken);
             }
             else if (ExpectedRevision(headers.IfMatch) is { } expected)
             {
@@ -83,11 +84,11 @@ internal static class ConfigEndpoints
                     return error;
                 }
 
-                revision = await client.UpdateAsync(configKey, body, expected.Revision, cancellationToken);
+                revision = await client.UpdateAsync(configKey, body!, expected.Revision, cancellationToken);
             }
             else
             {
-                revision = await client.PutAsync(configKey, body, cancellationToken);
+                revision = await client.PutAsync(configKey, body!, cancellationToken);
             }
 
             SetETag(context, revision);
@@ -149,15 +150,12 @@ internal static class ConfigEndpoints
             }
         });
 
-    private const string BodyErrorKey = "ConfigService.BodyError";
-
-    /// <summary>The <c>value</c> of a JSON body of at most <see cref="MaxBodyBytes"/>; null (with the error in <c>Items</c>) otherwise.</summary>
-    private static async Task<string?> ReadValueAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The <c>value</c> of a JSON body of at most <see cref="MaxBodyBytes"/>, or the error to answer with.</summary>
+    private static async Task<(string? Value, IResult? Error)> ReadValueAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
-            request.HttpContext.Items[BodyErrorKey] = TooLarge();
-            return null;
+            return (null, TooLarge());
         }
 
         using var buffer = new MemoryStream();
@@ -167,8 +165,7 @@ internal static class ConfigEndpoints
         {
             if (buffer.Length + read > MaxBodyBytes)
             {
-                request.HttpContext.Items[BodyErrorKey] = TooLarge();
-                return null;
+                return (null, TooLarge());
             }
 
             buffer.Write(chunk, 0, read);
@@ -179,22 +176,16 @@ internal static class ConfigEndpoints
             using var document = JsonDocument.Parse(buffer.ToArray());
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("value", out var value))
             {
-                request.HttpContext.Items[BodyErrorKey] = ApiErrors.Error(StatusCodes.Status400BadRequest, "the body must be a JSON object with a \"value\": {\"value\": \"...\"}");
-                return null;
+                return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "the body must be a JSON object with a \"value\": {\"value\": \"...\"}"));
             }
 
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                request.HttpContext.Items[BodyErrorKey] = ApiErrors.Error(StatusCodes.Status400BadRequest, "\"value\" must be a JSON string (write a JSON object as a string to store a section)");
-                return null;
-            }
-
-            return value.GetString();
+            return value.ValueKind == JsonValueKind.String
+                ? (value.GetString(), null)
+                : (null, ApiErrors.Error(StatusCodes.Status400BadRequest, "\"value\" must be a JSON string (write a JSON object as a string to store a section)"));
         }
         catch (JsonException exception)
         {
-            request.HttpContext.Items[BodyErrorKey] = ApiErrors.Error(StatusCodes.Status400BadRequest, $"the body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})");
-            return null;
+            return (null, ApiErrors.Error(StatusCodes.Status400BadRequest, $"the body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"));
         }
     }
 

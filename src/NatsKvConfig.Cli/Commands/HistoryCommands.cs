@@ -28,18 +28,7 @@ internal static class HistoryCommands
 
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer =>
-                {
-                    writer.WriteStartArray();
-                    foreach (var entry in entries)
-                    {
-                        writer.WriteStartObject();
-                        JsonOutput.EntryFields(writer, entry);
-                        writer.WriteEndObject();
-                    }
-
-                    writer.WriteEndArray();
-                });
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Entries(writer, entries));
                 return ExitCodes.Success;
             }
 

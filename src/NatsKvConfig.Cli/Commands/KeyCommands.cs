@@ -32,15 +32,7 @@ internal static class KeyCommands
             };
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer =>
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("bucket", client.Bucket);
-                    writer.WriteString("key", configKey.Key);
-                    writer.WriteString("path", configKey.Path);
-                    writer.WriteNumber("revision", revision);
-                    writer.WriteEndObject();
-                });
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, configKey, "put", revision));
             }
             else
             {
@@ -105,18 +97,7 @@ internal static class KeyCommands
             var entries = await client.ListAsync(Sections.ToPath(parse.GetValue(prefix)), token).ConfigureAwait(false);
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer =>
-                {
-                    writer.WriteStartArray();
-                    foreach (var entry in entries)
-                    {
-                        writer.WriteStartObject();
-                        JsonOutput.EntryFields(writer, entry);
-                        writer.WriteEndObject();
-                    }
-
-                    writer.WriteEndArray();
-                });
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Entries(writer, entries));
                 return ExitCodes.Success;
             }
 
@@ -160,16 +141,7 @@ internal static class KeyCommands
 
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer =>
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("bucket", client.Bucket);
-                    writer.WriteString("key", configKey.Key);
-                    writer.WriteString("path", configKey.Path);
-                    writer.WriteString("operation", parse.GetValue(purge) ? "purge" : "delete");
-                    writer.WriteNumber("revision", revision.Value);
-                    writer.WriteEndObject();
-                });
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, configKey, parse.GetValue(purge) ? "purge" : "delete", revision.Value));
             }
             else
             {

@@ -33,6 +33,32 @@ internal static class JsonOutput
         writer.WriteEndObject();
     }
 
+    /// <summary>Entries (a history, a listing) as an array of entry objects.</summary>
+    public static void Entries(Utf8JsonWriter writer, IEnumerable<NatsKvConfigEntry> entries)
+    {
+        writer.WriteStartArray();
+        foreach (var entry in entries)
+        {
+            writer.WriteStartObject();
+            EntryFields(writer, entry);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>What a put or a delete wrote: <c>{"bucket", "key", "path", "operation", "revision"}</c>.</summary>
+    public static void Written(Utf8JsonWriter writer, string bucket, NatsKvConfigKey key, string operation, ulong revision)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("bucket", bucket);
+        writer.WriteString("key", key.Key);
+        writer.WriteString("path", key.Path);
+        writer.WriteString("operation", operation);
+        writer.WriteNumber("revision", revision);
+        writer.WriteEndObject();
+    }
+
     public static void EntryFields(Utf8JsonWriter writer, NatsKvConfigEntry entry)
     {
         writer.WriteString("key", entry.Key);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Spectre.Console;
 
 namespace NatsKvConfig.Cli.Output;
 
@@ -45,7 +44,7 @@ internal sealed class ProgressReporter : IProgress<NatsKvConfigProgress>, IDispo
             {
                 if (_sinceShown.Elapsed >= Interval || value.Completed == value.Total)
                 {
-                    _session.Err.Write(new Text($"\r{Line(value)}", new Style(Color.Grey)));
+                    _session.Console.Error.Write($"\r{Line(value)}");
                     _inPlace = true;
                     _sinceShown.Restart();
                 }
@@ -69,7 +68,7 @@ internal sealed class ProgressReporter : IProgress<NatsKvConfigProgress>, IDispo
         {
             if (_inPlace)
             {
-                _session.Err.WriteLine();
+                _session.Console.Error.WriteLine();
                 _inPlace = false;
             }
         }
