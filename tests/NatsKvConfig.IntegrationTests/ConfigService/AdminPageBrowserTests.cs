@@ -69,7 +69,12 @@ public class AdminPageBrowserTests
         await page.Locator("#show-history").ClickAsync();
         await Expect(page.Locator("#history-list li")).ToHaveCountAsync(4);
         await Expect(page.Locator("#history-list li").First.Locator(".diff .add")).ToHaveTextAsync("+ 00:09:00");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(), FullPage = true });
+        var screenshot = await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("artifacts", "config-service.png"), FullPage = true });
+        Assert.True(screenshot.Length > 10_000, "the screenshot has content");
+        if (Environment.GetEnvironmentVariable("NATSKVCONFIG_UPDATE_DOCS") == "1")
+        {
+            File.WriteAllBytes(ScreenshotPath("docs", "images", "config-service.png"), screenshot);
+        }
     }
 
     private static string FindChromium()
@@ -83,8 +88,8 @@ public class AdminPageBrowserTests
         return path;
     }
 
-    // docs/images/config-service.png of the checkout the tests run from.
-    private static string ScreenshotPath()
+    // A path in the checkout the tests run from: artifacts/ always; docs/images/ when asked to update the docs.
+    private static string ScreenshotPath(params string[] parts)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NatsKvConfig.sln")))
@@ -92,6 +97,8 @@ public class AdminPageBrowserTests
             directory = directory.Parent;
         }
 
-        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "docs", "images", "config-service.png");
+        var path = Path.Combine([directory?.FullName ?? AppContext.BaseDirectory, .. parts]);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
     }
 }
