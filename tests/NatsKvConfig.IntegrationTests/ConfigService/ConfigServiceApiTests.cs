@@ -284,20 +284,7 @@ public class ConfigServiceApiTests
     public async Task Events_stream_each_change_of_the_bucket()
     {
         await using var fixture = await Fixture.StartAsync();
-        using var response = await fixture.Host.Http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var received = new StringBuilder();
-        var reading = Task.Run(async () =>
-        {
-            while (await stream.ReadLineAsync() is { } line)
-            {
-                lock (received)
-                {
-                    received.AppendLine(line);
-                }
-            }
-        });
+        using var events = await EventLines.OpenAsync(fixture.Host);
 
         // The service's watch may still be starting: write until an event arrives.
         var attempt = 0;
@@ -305,21 +292,14 @@ public class ConfigServiceApiTests
             async () =>
             {
                 await fixture.Bucket.PutAsync("live.key", $"v{++attempt}");
-                lock (received)
-                {
-                    return received.ToString().Contains("\"key\":\"live.key\"", StringComparison.Ordinal);
-                }
+                return events.Any(l => l.Contains("\"key\":\"live.key\"", StringComparison.Ordinal));
             },
             "an event arrived");
 
-        string text;
-        lock (received)
-        {
-            text = received.ToString();
-        }
-
-        Assert.Contains("event: change", text);
-        var data = text.Split('\n').First(l => l.StartsWith("data: ", StringComparison.Ordinal) && l.Contains("live.key", StringComparison.Ordinal));
+        var lines = events.Snapshot();
+        Assert.Equal("text/event-stream", events.MediaType);
+        Assert.Contains("event: change", lines);
+        var data = lines.First(l => l.StartsWith("data: ", StringComparison.Ordinal) && l.Contains("live.key", StringComparison.Ordinal));
         using var change = JsonDocument.Parse(data["data: ".Length..]);
         Assert.Equal("put", change.RootElement.GetProperty("operation").GetString());
         Assert.Equal("live:key", change.RootElement.GetProperty("path").GetString());
@@ -330,19 +310,7 @@ public class ConfigServiceApiTests
     public async Task Events_keep_flowing_after_the_bucket_was_deleted_and_created_again()
     {
         await using var fixture = await Fixture.StartAsync();
-        using var response = await fixture.Host.Http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
-        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var lines = new List<string>();
-        var reading = Task.Run(async () =>
-        {
-            while (await stream.ReadLineAsync() is { } line)
-            {
-                lock (lines)
-                {
-                    lines.Add(line);
-                }
-            }
-        });
+        using var events = await EventLines.OpenAsync(fixture.Host);
 
         await fixture.Bucket.Kv.DeleteStoreAsync(fixture.Bucket.Name);
         var store = await fixture.Bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(fixture.Bucket.Name));
@@ -352,10 +320,7 @@ public class ConfigServiceApiTests
             async () =>
             {
                 await store.PutAsync("after.recreate", $"v{++attempt}");
-                lock (lines)
-                {
-                    return lines.Exists(l => l.Contains("\"key\":\"after.recreate\"", StringComparison.Ordinal));
-                }
+                return events.Any(l => l.Contains("\"key\":\"after.recreate\"", StringComparison.Ordinal));
             },
             "a change to the new bucket reached the stream",
             TimeSpan.FromSeconds(30));
@@ -440,6 +405,62 @@ public class ConfigServiceApiTests
     {
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("error").GetString()!;
+    }
+
+    /// <summary>An open <c>/events</c> stream, its lines collected in the background as they arrive.</summary>
+    private sealed class EventLines : IDisposable
+    {
+        private readonly HttpResponseMessage _response;
+        private readonly List<string> _lines = [];
+
+        private EventLines(HttpResponseMessage response) => _response = response;
+
+        public string? MediaType => _response.Content.Headers.ContentType?.MediaType;
+
+        public static async Task<EventLines> OpenAsync(ConfigServiceHost host)
+        {
+            var events = new EventLines(await host.Http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead));
+            var stream = new StreamReader(await events._response.Content.ReadAsStreamAsync());
+            _ = Task.Run(async () =>
+            {
+                using (stream)
+                {
+                    try
+                    {
+                        while (await stream.ReadLineAsync() is { } line)
+                        {
+                            lock (events._lines)
+                            {
+                                events._lines.Add(line);
+                            }
+                        }
+                    }
+                    catch (Exception exception) when (exception is IOException or ObjectDisposedException or HttpRequestException)
+                    {
+                        // The test is over and closed the stream.
+                    }
+                }
+            });
+            return events;
+        }
+
+        public bool Any(Func<string, bool> predicate)
+        {
+            lock (_lines)
+            {
+                return _lines.Any(predicate);
+            }
+        }
+
+        public List<string> Snapshot()
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+
+        public void Dispose() => _response.Dispose();
     }
 
     /// <summary>A bucket of the shared server, and the service over it.</summary>
