@@ -48,8 +48,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return store;
     }
 
-    public async Task<INatsKVStore> NewBucketAsync(string prefix) =>
-        await Kv.CreateStoreAsync(new NatsKVConfig(BucketNames.Unique(prefix)) { History = 1 });
+    /// <summary>A fresh bucket, created again when nats-server reports its transient store failure (as the client does).</summary>
+    public Task<INatsKVStore> NewBucketAsync(string prefix) =>
+        TransientStoreFailure.RetryAsync(token => Kv.CreateStoreAsync(new NatsKVConfig(BucketNames.Unique(prefix)) { History = 1 }, token), retrying: null, CancellationToken.None);
 
     /// <summary>Builds configuration from a bucket over the shared connection (connecting is not what is measured).</summary>
     public ConfigurationRoot BuildProvider(string bucket, Action<NatsKvConfigurationSource>? configure = null) =>

@@ -51,7 +51,7 @@ public class ResilienceTests
         Assert.Equal("1", root["a"]);
         Assert.Equal("2", root["b"]);
 
-        var recreated = await bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10 });
+        var recreated = await Stores.CreateAsync(bucket.Kv, new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10 });
         await recreated.PutAsync("a", "new"u8.ToArray());
 
         // The view is swapped before the reload is raised: wait for both.

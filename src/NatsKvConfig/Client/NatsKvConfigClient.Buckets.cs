@@ -35,7 +35,10 @@ public sealed partial class NatsKvConfigClient
         INatsKVStore store;
         try
         {
-            store = await _kv.CreateOrUpdateStoreAsync(config, cancellationToken).ConfigureAwait(false);
+            store = await TransientStoreFailure.RetryAsync(
+                token => _kv.CreateOrUpdateStoreAsync(config, token),
+                (attempt, delay) => Log.BucketStoreRetry(_logger, Bucket, attempt, TransientStoreFailure.Attempts, (long)delay.TotalMilliseconds),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException exception)
         {

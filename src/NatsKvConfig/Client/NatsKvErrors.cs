@@ -5,6 +5,9 @@ namespace NatsKvConfig;
 /// <summary>The JetStream API error codes the client tells apart.</summary>
 internal static class NatsKvErrors
 {
+    /// <summary>A stream could not be created; the description says why.</summary>
+    public const int StreamCreateFailed = 10049;
+
     /// <summary>"stream not found": the bucket does not exist.</summary>
     public const int StreamNotFound = 10059;
 

@@ -97,4 +97,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Debug, Message = "Compare-and-swap of key '{Key}' of NATS KV bucket '{Bucket}' failed: expected revision {ExpectedRevision}, the key is at {ActualRevision}")]
     public static partial void RevisionConflict(ILogger logger, string bucket, string key, ulong expectedRevision, ulong actualRevision);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "The server could not create the store of NATS KV bucket '{Bucket}' (attempt {Attempt} of {Attempts}, \"error creating store for stream\"; the server's log names the cause); trying again in {DelayMs} ms")]
+    public static partial void BucketStoreRetry(ILogger logger, string bucket, int attempt, int attempts, long delayMs);
 }

@@ -209,7 +209,7 @@ public class ClusterFaultTests
         await Eventually.TrueAsync(() => logs.Has(3002), "the missing bucket is reported", Long);
         Assert.Equal("99", root["c:19"]); // the last values are kept
 
-        var recreated = await bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10, NumberOfReplicas = 3 });
+        var recreated = await Stores.CreateAsync(bucket.Kv, new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10, NumberOfReplicas = 3 });
         await recreated.PutAsync("c.0", "fresh"u8.ToArray());
 
         await Eventually.TrueAsync(() => root["c:0"] == "fresh" && root["c:19"] is null, "the recreated bucket replaces the old state", Long);

@@ -313,7 +313,7 @@ public class ConfigServiceApiTests
         using var events = await EventLines.OpenAsync(fixture.Host);
 
         await fixture.Bucket.Kv.DeleteStoreAsync(fixture.Bucket.Name);
-        var store = await fixture.Bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(fixture.Bucket.Name));
+        var store = await Stores.CreateAsync(fixture.Bucket.Kv, new NATS.Client.KeyValueStore.NatsKVConfig(fixture.Bucket.Name));
 
         var attempt = 0;
         await Eventually.TrueAsync(

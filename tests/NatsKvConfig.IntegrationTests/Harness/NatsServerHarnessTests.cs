@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
+using NatsKvConfig.IntegrationTests.Infrastructure;
 using NatsKvConfig.Testing;
 
 namespace NatsKvConfig.IntegrationTests.Harness;
@@ -20,7 +21,7 @@ public sealed partial class NatsServerHarnessTests
         await using var server = await NatsServer.StartAsync();
         await using var connection = Connect(server.Url);
 
-        var store = await new NatsKVContext(new NatsJSContext(connection)).CreateStoreAsync(new NatsKVConfig(BucketNames.Unique("harness")));
+        var store = await Stores.CreateAsync(new NatsKVContext(new NatsJSContext(connection)), new NatsKVConfig(BucketNames.Unique("harness")));
         await store.PutAsync("greeting", "hello");
         var entry = await store.GetEntryAsync<string>("greeting");
 
@@ -73,7 +74,7 @@ public sealed partial class NatsServerHarnessTests
         var bucket = BucketNames.Unique("restart");
         await using (var connection = Connect(server.Url))
         {
-            var store = await new NatsKVContext(new NatsJSContext(connection)).CreateStoreAsync(new NatsKVConfig(bucket));
+            var store = await Stores.CreateAsync(new NatsKVContext(new NatsJSContext(connection)), new NatsKVConfig(bucket));
             await store.PutAsync("colour", "green");
         }
 
@@ -199,7 +200,7 @@ public sealed partial class NatsServerHarnessTests
         var bucket = BucketNames.Unique("cluster");
         await using var connection = Connect(cluster.Url);
         var js = new NatsJSContext(connection);
-        var store = await new NatsKVContext(js).CreateStoreAsync(new NatsKVConfig(bucket) { NumberOfReplicas = 3 });
+        var store = await Stores.CreateAsync(new NatsKVContext(js), new NatsKVConfig(bucket) { NumberOfReplicas = 3 });
         await store.PutAsync("mode", "before");
 
         var stream = await js.GetStreamAsync($"KV_{bucket}");

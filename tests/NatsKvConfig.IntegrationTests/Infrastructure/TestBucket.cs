@@ -40,7 +40,7 @@ internal sealed class TestBucket : IAsyncDisposable
         var kv = new NatsKVContext(new NatsJSContext(connection));
         name ??= BucketNames.Unique("cfg");
         INatsKVStore store = create
-            ? await kv.CreateStoreAsync(new NatsKVConfig(name) { History = history, NumberOfReplicas = replicas })
+            ? await Stores.CreateAsync(kv, new NatsKVConfig(name) { History = history, NumberOfReplicas = replicas })
             : null!;
         return new TestBucket(connection, kv, store, name, url);
     }

@@ -44,7 +44,7 @@ internal sealed class LockBucket : IAsyncDisposable
         await admin.ConnectAsync();
         var kv = new NatsKVContext(new NatsJSContext(admin));
         var name = BucketNames.Unique("locks");
-        var store = await kv.CreateStoreAsync(new NatsKVConfig(name) { MaxAge = maxAge, History = history });
+        var store = await Stores.CreateAsync(kv, new NatsKVConfig(name) { MaxAge = maxAge, History = history });
         return new LockBucket(admin, kv, store, name, url, maxAge);
     }
 

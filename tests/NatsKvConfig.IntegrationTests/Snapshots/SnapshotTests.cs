@@ -163,7 +163,7 @@ public class SnapshotTests
         }
 
         await bucket.Kv.DeleteStoreAsync(bucket.Name);
-        var store = await bucket.Kv.CreateStoreAsync(new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10 });
+        var store = await Stores.CreateAsync(bucket.Kv, new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10 });
         await store.PutAsync("keep", "2"u8.ToArray());
         await store.PutAsync("new", "1"u8.ToArray());
         await store.PutAsync("newer", "1"u8.ToArray());
