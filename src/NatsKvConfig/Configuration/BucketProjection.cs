@@ -47,6 +47,7 @@ internal sealed class BucketProjection
     /// Rebuilds a projection from a snapshot's entries: their paths and values were produced by this class
     /// before, so no key is mapped and no JSON parsed again.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     public static BucketProjection Restore(ConfigurationSnapshot snapshot)
     {
         var projection = new BucketProjection(snapshot.ExpandJsonValues, snapshot.Entries.Count)

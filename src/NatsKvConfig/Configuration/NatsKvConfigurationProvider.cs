@@ -124,14 +124,27 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         var stopwatch = Stopwatch.StartNew();
         _sinceLoadStarted.Start();
-        if (_source.SnapshotPath is { } snapshotPath)
+        var snapshot = _source.SnapshotPath is { } snapshotPath ? ReadSnapshot(snapshotPath) : null;
+        if (snapshot is not null)
         {
-            RestoreSnapshot(snapshotPath, stopwatch);
-            _snapshotLoop = Task.Run(() => _snapshotWriter!.RunAsync(_stopping.Token));
+            _pending.ResumeFrom(snapshot.Revision);
+            _watcher.ResumeFromSnapshot(snapshot.StreamCreated);
+        }
+
+        // The watch connects and reads the changes since the snapshot while the snapshot's state is built here;
+        // the apply loop starts once that state is in place, and applies what the watch has read meanwhile.
+        _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
+        if (snapshot is not null)
+        {
+            RestoreSnapshot(snapshot, stopwatch);
+        }
+
+        if (_snapshotWriter is not null)
+        {
+            _snapshotLoop = Task.Run(() => _snapshotWriter.RunAsync(_stopping.Token));
         }
 
         _applyLoop = Task.Run(() => ApplyLoopAsync(_stopping.Token));
-        _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
 
         // Plain blocking waits on thread-pool work: nothing here needs the caller's synchronisation context.
         Task[] waitFor = _source.Optional || _source.OnLoadException is not null
@@ -148,7 +161,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var cause = _watcher.LastFailure ?? ApplyFailure;
-        if (_restoredSnapshot is { } snapshot)
+        if (snapshot is not null)
         {
             // Last-known-good configuration beats none, whether or not the source is optional.
             Log.ServingSnapshot(_logger, cause, Bucket, _source.SnapshotPath!, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, (long)_source.StartupTimeout.TotalMilliseconds, snapshot.Revision + 1);
@@ -458,29 +471,35 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         return true;
     }
 
-    /// <summary>
-    /// Starts from the snapshot at <paramref name="path"/> if there is a usable one: its state becomes the
-    /// configuration at once, and the watch reads only what changed after it.
-    /// </summary>
-    private void RestoreSnapshot(string path, Stopwatch stopwatch)
+    /// <summary>The snapshot at <paramref name="path"/> if there is a usable one for this source; null (and why, logged) if not.</summary>
+    private ConfigurationSnapshot? ReadSnapshot(string path)
     {
         if (!File.Exists(path))
         {
-            return; // the first run: nothing to restore yet
+            return null; // the first run: nothing to restore yet
         }
 
         if (!SnapshotFile.TryRead(path, out var snapshot, out var reason))
         {
             Log.SnapshotIgnored(_logger, Bucket, path, reason);
-            return;
+            return null;
         }
 
         if (!snapshot!.Matches(Bucket, _source.KeyPrefix ?? string.Empty, _source.ExpandJsonValues))
         {
             Log.SnapshotIgnored(_logger, Bucket, path, "it was written for another bucket, key prefix or ExpandJsonValues setting");
-            return;
+            return null;
         }
 
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="snapshot"/>'s state the configuration at once; the watch reads only what changed
+    /// after it. Runs before the apply loop starts, so nothing else touches the projection meanwhile.
+    /// </summary>
+    private void RestoreSnapshot(ConfigurationSnapshot snapshot, Stopwatch stopwatch)
+    {
         var projection = BucketProjection.Restore(snapshot);
         lock (_writeLock)
         {
@@ -489,10 +508,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Interlocked.Exchange(ref _appliedRevision, (long)snapshot.Revision);
         }
 
-        _pending.ResumeFrom(snapshot.Revision);
-        _watcher.ResumeFromSnapshot(snapshot.StreamCreated);
         Volatile.Write(ref _restoredSnapshot, snapshot);
-        Log.SnapshotRestored(_logger, Bucket, path, projection.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
+        Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, projection.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
     }
 
     /// <summary>The applied state, taken consistently with the apply loop, for the snapshot writer.</summary>

@@ -1,6 +1,10 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Unicode;
 
 namespace NatsKvConfig;
 
@@ -11,12 +15,14 @@ namespace NatsKvConfig;
 /// </summary>
 /// <remarks>
 /// Layout, little-endian: the magic <c>NKVCSNAP</c>, a format version, the header fields, the entries, and an
-/// XxHash64 of everything before it. Strings are stored as UTF-16 code units, so any path (even one holding a
-/// lone surrogate from an escaped key) round-trips exactly, and reading them is a copy, not a decode.
+/// XxHash64 of everything before it. Strings are stored as UTF-8 (half the size of UTF-16 for the ASCII most
+/// configuration is), and as UTF-16 code units only when they hold a lone surrogate (possible in a path from an
+/// escaped key), so every string round-trips exactly. Version 1 files (all strings UTF-16) are still read.
 /// </remarks>
 internal static class SnapshotFile
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+    private const int Utf16OnlyFormatVersion = 1;
     private const int ChecksumLength = sizeof(ulong);
     private static ReadOnlySpan<byte> Magic => "NKVCSNAP"u8;
 
@@ -76,6 +82,9 @@ internal static class SnapshotFile
     /// Reads the snapshot at <paramref name="path"/>. Returns <see langword="false"/> with the reason when there
     /// is none, or when it is unreadable, truncated, corrupt or of another format.
     /// </summary>
+    // Runs once, at start-up, over every entry: compiled fully optimized from the first call rather than
+    // spending the restore in unoptimized code while tiered compilation catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(string path, out ConfigurationSnapshot? snapshot, out string reason)
     {
         snapshot = null;
@@ -111,13 +120,14 @@ internal static class SnapshotFile
 
         try
         {
-            var reader = new Decoder(body[Magic.Length..]);
-            var version = reader.ReadInt32();
-            if (version != FormatVersion || !BitConverter.IsLittleEndian)
+            var version = BinaryPrimitives.ReadInt32LittleEndian(body[Magic.Length..]);
+            if (version is not (FormatVersion or Utf16OnlyFormatVersion) || !BitConverter.IsLittleEndian)
             {
-                reason = $"it has format version {version}, and this version of NatsKvConfig reads {FormatVersion}";
+                reason = $"it has format version {version}, and this version of NatsKvConfig reads {Utf16OnlyFormatVersion} and {FormatVersion}";
                 return false;
             }
+
+            var reader = new Decoder(body[(Magic.Length + sizeof(int))..], utf16Only: version == Utf16OnlyFormatVersion);
 
             var bucket = reader.ReadString() ?? string.Empty;
             var keyPrefix = reader.ReadString() ?? string.Empty;
@@ -213,13 +223,36 @@ internal static class SnapshotFile
             Write(bytes);
         }
 
-        /// <summary>A length in UTF-16 code units (-1 for null), then the code units.</summary>
+        /// <summary>
+        /// -1 for null; else the length in bytes shifted left by one, its low bit set for UTF-16 code units (a string
+        /// with a lone surrogate, which UTF-8 cannot hold) and clear for UTF-8; then the bytes.
+        /// </summary>
         public void WriteString(string? value)
         {
-            WriteInt32(value?.Length ?? -1);
-            if (value is not null)
+            if (value is null)
             {
-                Write(MemoryMarshal.AsBytes(value.AsSpan()));
+                WriteInt32(-1);
+                return;
+            }
+
+            var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+            try
+            {
+                if (Utf8.FromUtf16(value, rented, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+                {
+                    WriteInt32(written << 1);
+                    Write(rented.AsSpan(0, written));
+                }
+                else
+                {
+                    var units = MemoryMarshal.AsBytes(value.AsSpan());
+                    WriteInt32((units.Length << 1) | 1);
+                    Write(units);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
 
@@ -240,8 +273,9 @@ internal static class SnapshotFile
     }
 
     /// <summary>Reads what <see cref="Encoder"/> wrote, checking every length against what is left.</summary>
-    private ref struct Decoder(ReadOnlySpan<byte> bytes)
+    private ref struct Decoder(ReadOnlySpan<byte> bytes, bool utf16Only)
     {
+        private readonly bool _utf16Only = utf16Only;
         private ReadOnlySpan<byte> _rest = bytes;
 
         public readonly bool AtEnd => _rest.IsEmpty;
@@ -261,19 +295,28 @@ internal static class SnapshotFile
 
         public string? ReadString()
         {
-            var length = ReadInt32();
-            if (length == -1)
+            var header = ReadInt32();
+            if (header == -1)
             {
                 return null;
             }
 
-            if (length < 0 || length > _rest.Length / sizeof(char))
+            if (header < 0)
             {
                 throw new FormatException("A string length is out of range.");
             }
 
-            var units = Take(length * sizeof(char));
-            return length == 0 ? string.Empty : CopyToString(units);
+            // Version 1: the header is the length in UTF-16 code units. Version 2: see Encoder.WriteString.
+            var (byteLength, utf16) = _utf16Only ? ((long)header * sizeof(char), true) : ((long)(header >> 1), (header & 1) == 1);
+            if (byteLength > _rest.Length || (utf16 && byteLength % sizeof(char) != 0))
+            {
+                throw new FormatException("A string length is out of range.");
+            }
+
+            var bytes = Take((int)byteLength);
+            return bytes.IsEmpty ? string.Empty
+                : utf16 ? CopyToString(bytes)
+                : Encoding.UTF8.GetString(bytes);
         }
 
         // The span may be unaligned: new string() copies it as bytes, which needs no alignment.

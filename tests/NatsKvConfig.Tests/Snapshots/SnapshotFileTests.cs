@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
 using CsCheck;
 
 namespace NatsKvConfig.Tests.Snapshots;
@@ -156,5 +160,67 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.True(SnapshotFile.TryRead(path, out var read, out _));
         Assert.Equal(43UL, read!.Revision);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
+    public void Ascii_is_stored_one_byte_per_character()
+    {
+        var path = NewPath();
+        var value = new string('v', 10_000);
+
+        SnapshotFile.Write(path, Sample(new SnapshotEntry("k", 1, [new("k", value)])));
+
+        Assert.InRange(new FileInfo(path).Length, value.Length, value.Length + 200);
+    }
+
+    [Fact]
+    public void A_version_1_snapshot_with_every_string_in_utf16_is_still_read()
+    {
+        var path = NewPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var snapshot = Sample(SomeEntries);
+
+        File.WriteAllBytes(path, WriteVersion1(snapshot));
+
+        Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
+        AssertSame(snapshot, read!);
+    }
+
+    /// <summary>The layout version 1 wrote: every string as its length in UTF-16 code units (-1 for null), then the units.</summary>
+    private static byte[] WriteVersion1(ConfigurationSnapshot snapshot)
+    {
+        var body = new List<byte>();
+        void Int32(int value) => body.AddRange(BitConverter.GetBytes(value));
+        void Int64(long value) => body.AddRange(BitConverter.GetBytes(value));
+        void Text(string? value)
+        {
+            Int32(value?.Length ?? -1);
+            body.AddRange(MemoryMarshal.AsBytes(value.AsSpan()).ToArray());
+        }
+
+        body.AddRange(Encoding.ASCII.GetBytes("NKVCSNAP"));
+        Int32(1);
+        Text(snapshot.Bucket);
+        Text(snapshot.KeyPrefix);
+        Int32(snapshot.ExpandJsonValues ? 1 : 0);
+        Int64(snapshot.StreamCreated.UtcTicks);
+        Int64((long)snapshot.Revision);
+        Int64(snapshot.WrittenAt.UtcTicks);
+        Int32(snapshot.Entries.Count);
+        foreach (var entry in snapshot.Entries)
+        {
+            Text(entry.Key);
+            Int64((long)entry.Revision);
+            Int32(entry.Outputs.Length);
+            foreach (var (outputPath, value) in entry.Outputs)
+            {
+                Text(outputPath);
+                Text(value);
+            }
+        }
+
+        var checksum = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64([.. body]));
+        return [.. body, .. checksum];
     }
 }
