@@ -4,7 +4,8 @@
 //                                                       to one server) and they take turns
 //   dotnet run --project samples/LockedJobs -- --demo   a worker crashes holding the lock, three more take turns, exit
 //
-// With NATS_URL set it uses that server; otherwise it starts a throwaway local nats-server.
+// With NATS_URL set it uses that server; otherwise it starts a throwaway local nats-server. A worker takes
+// --bucket NAME (default job_locks) and --lease SECONDS (default 15), the bucket's max age.
 using System.Diagnostics;
 using LockedJobs;
 using NATS.Client.Core;
@@ -22,8 +23,8 @@ var url = localServer?.Url ?? Environment.GetEnvironmentVariable("NATS_URL")!;
 Console.WriteLine(localServer is null ? $"Using NATS at {url}" : $"Started a local nats-server at {url}");
 
 // The bucket's max age is the lease: a lock whose holder dies is free again at most this long after its last renewal.
-var lease = demo ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(15);
-var bucket = demo ? "job_locks_demo" : "job_locks";
+var lease = demo ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(double.Parse(Option("--lease") ?? "15", System.Globalization.CultureInfo.InvariantCulture));
+var bucket = demo ? "job_locks_demo" : Option("--bucket") ?? "job_locks";
 await using (var admin = new NatsConnection(NatsOpts.Default with { Url = url, Name = "locked-jobs-admin" }))
 {
     await new NatsKVContext(new NatsJSContext(admin)).CreateOrUpdateStoreAsync(new NatsKVConfig(bucket) { MaxAge = lease, History = 1 });
@@ -138,3 +139,6 @@ finally
         await connection.DisposeAsync();
     }
 }
+
+// The value after --name on the command line, if given.
+string? Option(string name) => args.SkipWhile(arg => arg != name).Skip(1).FirstOrDefault();

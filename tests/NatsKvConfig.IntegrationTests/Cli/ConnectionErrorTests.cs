@@ -131,20 +131,7 @@ public class ConnectionErrorTests : IAsyncLifetime
     }
 
     // The tool as built in its own folder, with its own dependencies (this test's folder has those of a web app).
-    private static string ToolPath()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/<project>/bin/<configuration>/<tfm>/
-        var configuration = testBin.Parent!.Name;
-        var root = testBin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "NatsKvConfig.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var tool = Path.Combine(root!.FullName, "src", "NatsKvConfig.Cli", "bin", configuration, testBin.Name, "nats-kv-config.dll");
-        Assert.True(File.Exists(tool), $"the tool was not built at {tool}");
-        return tool;
-    }
+    private static string ToolPath() => BuiltPrograms.Find(Path.Combine("src", "NatsKvConfig.Cli"), "nats-kv-config.dll");
 
     private static int FreePort()
     {

@@ -19,14 +19,18 @@ internal static class Eventually
         }
     }
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null) =>
+        TrueAsync(condition, () => because, timeout);
+
+    /// <summary>As the other overloads, with the failure message made at the deadline (to include what was seen by then).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> because, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting until {because}.");
+                Assert.Fail($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting until {because()}.");
             }
 
             await Task.Delay(10);

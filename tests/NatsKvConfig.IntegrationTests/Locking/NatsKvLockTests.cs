@@ -205,7 +205,8 @@ public class NatsKvLockTests
         Assert.False(handle.LockLost.IsCancellationRequested);
 
         await server.KillAsync();
-        await Eventually.TrueAsync(() => handle.LockLost.IsCancellationRequested, "LockLost fires", lease * 2);
+        // IsCancellationRequested turns true before the registered callbacks run: wait for the callback's time.
+        await Eventually.TrueAsync(() => Interlocked.Read(ref lostAtTicks) != long.MaxValue, "LockLost fires", lease * 2);
         var lostAt = TimeSpan.FromTicks(Interlocked.Read(ref lostAtTicks));
         Assert.True(lostAt < lastRenewal + lease - TimeSpan.FromMilliseconds(50), $"LockLost fired {(lostAt - lastRenewal).TotalMilliseconds:0} ms after the last renewal the server stored; the lease is {lease.TotalMilliseconds} ms.");
         Assert.True(bucket.Logs.Has(10009), "the loss is logged as a lease that could not be renewed");
@@ -238,6 +239,7 @@ public class NatsKvLockTests
         var second = taken!;
         var takenAt = clock.Elapsed;
         Assert.True(first.LockLost.IsCancellationRequested, "the stalled holder was told it lost the lock");
+        await Eventually.TrueAsync(() => Interlocked.Read(ref lostAtTicks) != long.MaxValue, "LockLost's callback has run (it runs just after the token turns)");
         Assert.True(TimeSpan.FromTicks(Interlocked.Read(ref lostAtTicks)) < takenAt, "LockLost fired before anyone else could take the lock");
         Assert.True(second.FencingToken > first.FencingToken);
 
