@@ -25,6 +25,10 @@ internal sealed class NatsKvConfigMetrics : IDisposable
     private readonly Histogram<double> _loadDuration;
     private readonly Histogram<double> _changeLag;
 
+    // The initial load's duration in seconds as double bits, 0 before it: the gauge reports it to whoever
+    // listens, however late (a host's OpenTelemetry pipeline starts after the first load).
+    private long _lastLoadSecondsBits;
+
     /// <param name="meterFactory">Creates the meter; <see langword="null"/> for a meter owned by this instance.</param>
     /// <param name="bucket">The bucket every measurement is tagged with.</param>
     /// <param name="appliedRevision">Reads the applied revision, for the observable gauge.</param>
@@ -43,6 +47,11 @@ internal sealed class NatsKvConfigMetrics : IDisposable
         var bucketTags = new[] { _bucket };
         meter.CreateObservableGauge("natskvconfig.revision", () => new Measurement<long>((long)appliedRevision(), bucketTags), "{revision}", "The highest bucket revision applied.");
         meter.CreateObservableGauge("natskvconfig.keys", () => new Measurement<long>(keyCount(), bucketTags), "{key}", "Keys of the bucket that currently have a value in the configuration.");
+        meter.CreateObservableGauge(
+            "natskvconfig.initial_load.duration",
+            () => Interlocked.Read(ref _lastLoadSecondsBits) is var bits and not 0 ? [new Measurement<double>(BitConverter.Int64BitsToDouble(bits), bucketTags)] : Array.Empty<Measurement<double>>(),
+            "s",
+            "Time the initial load took (or the catch-up from the snapshot), reported from then on: unlike load.duration, seen by listeners that start after the load.");
         meter.CreateObservableGauge(
             "natskvconfig.bucket.size",
             () => bucketBytes() is { } bytes ? [new Measurement<long>(bytes, bucketTags)] : Array.Empty<Measurement<long>>(),
@@ -79,7 +88,11 @@ internal sealed class NatsKvConfigMetrics : IDisposable
 
     public void WatchRestarted() => _watchRestarts.Add(1, _bucket);
 
-    public void Loaded(TimeSpan duration) => _loadDuration.Record(duration.TotalSeconds, _bucket);
+    public void Loaded(TimeSpan duration)
+    {
+        _loadDuration.Record(duration.TotalSeconds, _bucket);
+        Interlocked.Exchange(ref _lastLoadSecondsBits, BitConverter.DoubleToInt64Bits(Math.Max(duration.TotalSeconds, double.Epsilon)));
+    }
 
     /// <summary>Records the lag of each change, measured when its reload is raised; skipped while nobody listens.</summary>
     public void ChangesReloaded(IReadOnlyList<KvChange> changes, DateTimeOffset now)

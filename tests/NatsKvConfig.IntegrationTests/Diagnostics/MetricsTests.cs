@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using NatsKvConfig.IntegrationTests.Infrastructure;
+using NatsKvConfig.Testing;
 
 namespace NatsKvConfig.IntegrationTests.Diagnostics;
 
@@ -58,5 +59,41 @@ public class MetricsTests
         };
         await bucket.PutAsync("a", "3");
         await Eventually.TrueAsync(() => root["a"] == "3" && restarts.GetMeasurementSnapshot().Count >= 1, "the watch restart after a failed batch is counted");
+    }
+
+    [Fact]
+    public async Task A_listener_that_starts_after_the_load_still_sees_how_long_it_took()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+
+        using var root = ProviderHarness.Build(bucket, s => s.MeterFactory = meters);
+
+        // As a host's OpenTelemetry pipeline does: it starts listening once the configuration is built.
+        using var loadDuration = new MetricCollector<double>(meters, "NatsKvConfig", "natskvconfig.load.duration");
+        using var initialLoad = new MetricCollector<double>(meters, "NatsKvConfig", "natskvconfig.initial_load.duration");
+        initialLoad.RecordObservableInstruments();
+
+        Assert.Empty(loadDuration.GetMeasurementSnapshot()); // recorded before anyone listened: gone
+        var measured = Assert.Single(initialLoad.GetMeasurementSnapshot());
+        Assert.InRange(measured.Value, double.Epsilon, 60);
+        Assert.Equal(bucket.Name, measured.Tags["natskvconfig.bucket"]);
+    }
+
+    [Fact]
+    public void Before_the_initial_load_the_gauge_reports_nothing()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var initialLoad = new MetricCollector<double>(meters, "NatsKvConfig", "natskvconfig.initial_load.duration");
+        var source = new NatsKvConfigurationSource { Bucket = BucketNames.Unique("unloaded"), Url = "nats://127.0.0.1:1", MeterFactory = meters };
+        using var provider = new NatsKvConfigurationProvider(source); // never loaded
+
+        initialLoad.RecordObservableInstruments();
+
+        Assert.Empty(initialLoad.GetMeasurementSnapshot());
     }
 }
