@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -15,22 +14,6 @@ namespace NatsKvConfig.IntegrationTests.Cluster;
 public class ClusterFaultTests
 {
     private const int Keys = 20;
-
-    private static async Task<(NatsConnection Connection, ConfigurationRoot Root)> ConnectProviderAsync(NatsCluster cluster, TestBucket bucket, CapturingLoggerProvider? logs = null)
-    {
-        var connection = new NatsConnection(NatsOpts.Default with { Url = cluster.Url, Name = "provider" });
-        await connection.ConnectAsync();
-        var root = new ConfigurationBuilder()
-            .AddNatsKv(bucket.Name, s =>
-            {
-                s.Connection = connection;
-                s.WatchProbeInterval = TimeSpan.FromMilliseconds(500);
-                s.OnWatchException = _ => TimeSpan.FromMilliseconds(100);
-                s.LoggerFactory = logs?.CreateFactory();
-            })
-            .BuildRoot();
-        return (connection, root);
-    }
 
     private static async Task<int> StreamLeaderAsync(NatsCluster cluster, TestBucket bucket)
     {
@@ -59,11 +42,8 @@ public class ClusterFaultTests
     [Fact]
     public async Task Killing_the_node_the_provider_is_connected_to_during_a_burst_loses_no_update()
     {
-        await using var cluster = await NatsCluster.StartAsync(3);
-        await using var bucket = await TestBucket.CreateAsync(cluster.Url, replicas: 3);
-        var (connection, root) = await ConnectProviderAsync(cluster, bucket);
-        await using var _ = connection;
-        using var __ = root;
+        await using var scenario = await ClusterScenario.StartAsync();
+        var (cluster, bucket, connection, root) = (scenario.Cluster, scenario.Bucket, scenario.Connection, scenario.Root);
         using var regressions = new CounterRegressionWatch(root, Keys);
 
         await WriteAsync(bucket, 0, 300, Keys, CancellationToken.None);
@@ -82,11 +62,8 @@ public class ClusterFaultTests
     [Fact]
     public async Task Killing_the_stream_leader_and_then_restarting_every_node_in_turn_loses_no_update()
     {
-        await using var cluster = await NatsCluster.StartAsync(3);
-        await using var bucket = await TestBucket.CreateAsync(cluster.Url, replicas: 3);
-        var (connection, root) = await ConnectProviderAsync(cluster, bucket);
-        await using var _ = connection;
-        using var __ = root;
+        await using var scenario = await ClusterScenario.StartAsync();
+        var (cluster, bucket, root) = (scenario.Cluster, scenario.Bucket, scenario.Root);
         using var regressions = new CounterRegressionWatch(root, Keys);
         using var writing = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var next = 0;
@@ -121,12 +98,9 @@ public class ClusterFaultTests
     [Fact]
     public async Task With_the_whole_cluster_down_for_10_seconds_the_last_values_are_served_and_updates_resume_after()
     {
-        await using var cluster = await NatsCluster.StartAsync(3);
-        await using var bucket = await TestBucket.CreateAsync(cluster.Url, replicas: 3);
-        var (connection, root) = await ConnectProviderAsync(cluster, bucket);
-        await using var _ = connection;
-        using var __ = root;
-        var provider = root.Provider();
+        await using var scenario = await ClusterScenario.StartAsync();
+        var (cluster, bucket, root) = (scenario.Cluster, scenario.Bucket, scenario.Root);
+        var provider = scenario.Provider;
         using var regressions = new CounterRegressionWatch(root, Keys);
         await WriteAsync(bucket, 0, 200, Keys, CancellationToken.None);
         await AssertProviderMatchesBucketAsync(root, bucket, "the provider has the state before the outage");
@@ -154,13 +128,9 @@ public class ClusterFaultTests
     public async Task A_listener_that_blocks_for_a_second_per_reload_during_a_10000_put_burst_loses_nothing_and_bounds_memory()
     {
         const int BurstKeys = 100;
-        await using var cluster = await NatsCluster.StartAsync(3);
-        await using var bucket = await TestBucket.CreateAsync(cluster.Url, replicas: 3);
-        var logs = new CapturingLoggerProvider();
-        var (connection, root) = await ConnectProviderAsync(cluster, bucket, logs);
-        await using var _ = connection;
-        using var __ = root;
-        var provider = root.Provider();
+        await using var scenario = await ClusterScenario.StartAsync();
+        var (bucket, root, logs) = (scenario.Bucket, scenario.Root, scenario.Logs);
+        var provider = scenario.Provider;
         using var regressions = new CounterRegressionWatch(root, BurstKeys);
         var slowCalls = 0;
         using var slow = ChangeToken.OnChange(root.GetReloadToken, () =>
@@ -196,12 +166,8 @@ public class ClusterFaultTests
     [Fact]
     public async Task A_replicated_bucket_deleted_and_recreated_under_a_running_provider_is_loaded_in_full()
     {
-        await using var cluster = await NatsCluster.StartAsync(3);
-        await using var bucket = await TestBucket.CreateAsync(cluster.Url, replicas: 3);
-        var logs = new CapturingLoggerProvider();
-        var (connection, root) = await ConnectProviderAsync(cluster, bucket, logs);
-        await using var _ = connection;
-        using var __ = root;
+        await using var scenario = await ClusterScenario.StartAsync();
+        var (bucket, root, logs) = (scenario.Bucket, scenario.Root, scenario.Logs);
         await WriteAsync(bucket, 0, 100, Keys, CancellationToken.None);
         await AssertProviderMatchesBucketAsync(root, bucket, "loaded before the delete");
 

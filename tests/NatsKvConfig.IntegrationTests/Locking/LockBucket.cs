@@ -72,6 +72,22 @@ internal sealed class LockBucket : IAsyncDisposable
     public NatsKvLock NewLock(INatsKVStore store) =>
         new(store, Logs.CreateFactory().CreateLogger<NatsKvLock>());
 
+    /// <summary>
+    /// A holder of lock <paramref name="name"/> over a connection of its own, and how to make it die as its process
+    /// would: it stops renewing, never releases, and its connection goes away.
+    /// </summary>
+    public async Task<(NatsKvLockHandle Holder, Func<Task> DieAsync)> HolderAsync(string name)
+    {
+        var (connection, store) = await ConnectAsync("holder");
+        var holder = await NewLock(store).TryAcquireAsync(name);
+        Assert.NotNull(holder);
+        return (holder, async () =>
+        {
+            holder.Abandon();
+            await connection.DisposeAsync();
+        });
+    }
+
     /// <summary>Every message the key holds, oldest first (as many as the bucket's history keeps).</summary>
     public async Task<List<NatsKVEntry<byte[]>>> HistoryAsync(string key)
     {

@@ -86,17 +86,13 @@ public class NatsKvLockTests
         var server = await SharedNatsServer.GetAsync();
         var lease = TimeSpan.FromSeconds(2);
         await using var bucket = await LockBucket.CreateAsync(server.Url, lease);
-        var (holderConnection, holderStore) = await bucket.ConnectAsync("holder");
-        var holder = await bucket.NewLock(holderStore).TryAcquireAsync(Job);
-        Assert.NotNull(holder);
+        var (holder, dieAsync) = await bucket.HolderAsync(Job);
 
         var waiter = await bucket.NewLockAsync("waiter");
         var waiting = waiter.AcquireAsync(Job, TimeSpan.FromSeconds(20));
         await Eventually.TrueAsync(() => bucket.Logs.Has(10004), "the waiter is waiting for the holder");
 
-        // The holder's process dies: it stops renewing, never releases, and its connection goes away.
-        holder.Abandon();
-        await holderConnection.DisposeAsync();
+        await dieAsync();
         var died = Stopwatch.StartNew();
 
         await using var next = await waiting;
@@ -117,11 +113,8 @@ public class NatsKvLockTests
         var server = await SharedNatsServer.GetAsync();
         var lease = TimeSpan.FromSeconds(2);
         await using var bucket = await LockBucket.CreateAsync(server.Url, lease);
-        var (holderConnection, holderStore) = await bucket.ConnectAsync("holder");
-        var holder = await bucket.NewLock(holderStore).TryAcquireAsync(Job);
-        Assert.NotNull(holder);
-        holder.Abandon();
-        await holderConnection.DisposeAsync();
+        var (holder, dieAsync) = await bucket.HolderAsync(Job);
+        await dieAsync();
         var died = Stopwatch.StartNew();
 
         var other = await bucket.NewLockAsync("other");
