@@ -5,19 +5,12 @@ internal static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting until {because}.");
-            }
+    public static Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), () => because, timeout);
 
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>As the other overloads, with the failure message made at the deadline (to include what was seen by then).</summary>
+    public static Task TrueAsync(Func<bool> condition, Func<string> because, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), because, timeout);
 
     public static Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null) =>
         TrueAsync(condition, () => because, timeout);
