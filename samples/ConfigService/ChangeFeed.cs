@@ -5,9 +5,9 @@ namespace ConfigService;
 
 /// <summary>
 /// One watch of the bucket for the whole service, fanned out to every open <c>/events</c> stream: a hundred admin
-/// pages cost one NATS consumer, not a hundred. A slow page loses its oldest events, never blocks the others.
-/// When the watch had to start again, changes in between may be missed: streams get a resync event then, and
-/// pages read the list again.
+/// pages cost one NATS consumer, not a hundred. A slow page loses its oldest events, never blocks the others, and
+/// is told so (<see cref="Subscription.TakeOverflow"/>). When the watch had to start again, changes in between may
+/// be missed: streams get a resync event then, and pages read the list again.
 /// </summary>
 internal sealed class ChangeFeed : BackgroundService
 {
@@ -25,13 +25,17 @@ internal sealed class ChangeFeed : BackgroundService
     /// <summary>A subscription to changes from now on; dispose it to leave.</summary>
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        Subscription? subscription = null;
+        var channel = Channel.CreateBounded<FeedEvent>(
+            new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => subscription!.MarkOverflowed());
+        subscription = new Subscription(this, channel);
         lock (_gate)
         {
             _subscribers.Add(channel);
         }
 
-        return new Subscription(this, channel);
+        return subscription;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -121,7 +125,14 @@ internal sealed class ChangeFeed : BackgroundService
             _channel = channel;
         }
 
+        private int _overflowed;
+
         public ChannelReader<FeedEvent> Changes => _channel.Reader;
+
+        /// <summary>Whether events were dropped (the stream fell 256 behind) since the last call.</summary>
+        public bool TakeOverflow() => Interlocked.Exchange(ref _overflowed, 0) == 1;
+
+        internal void MarkOverflowed() => Volatile.Write(ref _overflowed, 1);
 
         public void Dispose() => _feed.Leave(_channel);
     }

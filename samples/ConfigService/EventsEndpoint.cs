@@ -1,11 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
+using NatsKvConfig;
 
 namespace ConfigService;
 
 /// <summary>
-/// <c>GET /events</c>: Server-Sent Events, one <c>change</c> event per put, delete or purge of the bucket, from one
-/// shared watch (<see cref="ChangeFeed"/>), and a <c>resync</c> event when that watch started again (read the list
-/// again); a comment every 15 s keeps proxies from closing an idle stream.
+/// <c>GET /events</c>: Server-Sent Events, one <c>change</c> event per put, delete or purge of the bucket (its id is
+/// the revision), from one shared watch (<see cref="ChangeFeed"/>), and a <c>resync</c> event when changes may have
+/// been missed (read the list again); a comment every 15 s keeps proxies from closing an idle stream. A client that
+/// reconnects with <c>Last-Event-ID</c> first gets the changes after that revision from the bucket's history.
 /// </summary>
 internal static class EventsEndpoint
 {
@@ -16,10 +19,10 @@ internal static class EventsEndpoint
         app.MapGet("/events", StreamAsync).AddEndpointFilter(async (context, next) =>
             context.HttpContext.RequestServices.GetRequiredService<TokenCheck>().AuthorizeRead(context.HttpContext) ?? await next(context));
 
-    private static async Task StreamAsync(HttpContext context, ChangeFeed feed, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(HttpContext context, ChangeFeed feed, NatsKvConfigClient client, IHostApplicationLifetime lifetime)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        using var subscription = feed.Subscribe();
+        using var subscription = feed.Subscribe(); // before the replay, so that nothing falls between the two
         var response = context.Response;
         response.Headers.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -29,6 +32,9 @@ internal static class EventsEndpoint
 
         try
         {
+            var sent = ulong.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var lastEventId)
+                ? await ReplayAsync(response, client, lastEventId, stop.Token)
+                : 0;
             while (!stop.IsCancellationRequested)
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
@@ -53,21 +59,69 @@ internal static class EventsEndpoint
                     continue;
                 }
 
-                if (feedEvent.Change is not { } change)
+                if (feedEvent.Change is not { } change || subscription.TakeOverflow())
                 {
-                    await response.WriteAsync("event: resync\ndata: {}\n\n", stop.Token);
-                    await response.Body.FlushAsync(stop.Token);
+                    await WriteResyncAsync(response, stop.Token);
                     continue;
                 }
 
-                var data = JsonSerializer.Serialize(EntryBody.From(change), Json);
-                await response.WriteAsync($"id: {change.Revision}\nevent: change\ndata: {data}\n\n", stop.Token);
-                await response.Body.FlushAsync(stop.Token);
+                if (change.Revision > sent)
+                {
+                    await WriteChangeAsync(response, change, stop.Token);
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The page went away, or the service is stopping.
         }
+    }
+
+    /// <summary>
+    /// Sends what changed after <paramref name="lastEventId"/>, read from the bucket's history, and returns the last
+    /// revision sent (live events up to it are duplicates). When the history no longer reaches back that far, or the
+    /// bucket was recreated since (its revisions start again), sends a resync instead.
+    /// </summary>
+    private static async Task<ulong> ReplayAsync(HttpResponse response, NatsKvConfigClient client, ulong lastEventId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bucket = await client.GetBucketInfoAsync(cancellationToken);
+            if (bucket.LastRevision < lastEventId || (bucket.Entries > 0 && bucket.FirstRevision > lastEventId + 1))
+            {
+                await WriteResyncAsync(response, cancellationToken);
+                return 0;
+            }
+
+            var sent = lastEventId;
+            foreach (var change in await client.GetSectionHistoryAsync(null, cancellationToken))
+            {
+                if (change.Revision > lastEventId)
+                {
+                    await WriteChangeAsync(response, change, cancellationToken);
+                    sent = change.Revision;
+                }
+            }
+
+            return sent;
+        }
+        catch (NatsKvBucketNotFoundException)
+        {
+            await WriteResyncAsync(response, cancellationToken);
+            return 0;
+        }
+    }
+
+    private static async Task WriteChangeAsync(HttpResponse response, NatsKvConfigEntry change, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.Serialize(EntryBody.From(change), Json);
+        await response.WriteAsync($"id: {change.Revision}\nevent: change\ndata: {data}\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+
+    private static async Task WriteResyncAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        await response.WriteAsync("event: resync\ndata: {}\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
     }
 }

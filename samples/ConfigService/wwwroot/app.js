@@ -6,6 +6,7 @@ let token = null;
 const entries = new Map();          // key -> entry as GET /config returns it
 let selected = null;                // the entry in the editor
 let dirty = false;                  // the editor holds changes not saved yet
+let lastEventId = null;             // revision of the last change event: a reconnect asks for what came after it
 
 const $ = id => document.getElementById(id);
 const keyUrl = key => `/config/${encodeURIComponent(key)}`;
@@ -228,6 +229,7 @@ async function listen() {
   for (;;) {
     try {
       const headers = token ? { Authorization: `Bearer ${token}` } : {};
+      if (lastEventId) headers['Last-Event-ID'] = lastEventId;
       const response = await fetch('/events', { headers });
       if (response.status === 401) { await askToken(); continue; }
       setLive(true);
@@ -243,6 +245,8 @@ async function listen() {
           buffer = buffer.slice(end + 2);
           const lines = block.split('\n');
           if (lines.includes('event: resync')) { await load(); continue; }
+          const id = lines.find(l => l.startsWith('id:'));
+          if (id) lastEventId = id.slice(3).trim();
           const data = lines.filter(l => l.startsWith('data:')).map(l => l.slice(5).trim()).join('\n');
           if (data) changed(JSON.parse(data));
         }
@@ -250,7 +254,7 @@ async function listen() {
     } catch { /* reconnect below */ }
     setLive(false);
     await new Promise(resolve => setTimeout(resolve, 2000));
-    await load();
+    if (!lastEventId) await load(); // otherwise the service replays what came after it, or says resync
   }
 }
 

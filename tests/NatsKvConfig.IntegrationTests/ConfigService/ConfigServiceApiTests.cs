@@ -327,6 +327,36 @@ public class ConfigServiceApiTests
     }
 
     [Fact]
+    public async Task A_stream_reopened_with_Last_Event_ID_first_gets_the_changes_after_it()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        var seen = await fixture.Bucket.PutAsync("replay.a", "1");
+        var b = await fixture.Bucket.PutAsync("replay.b", "2");
+        await fixture.Bucket.DeleteAsync("replay.a");
+
+        using var events = await EventLines.OpenAsync(fixture.Host, lastEventId: seen);
+
+        await Eventually.TrueAsync(() => events.Any(l => l == $"id: {b + 1}"), () => $"the delete after revision {seen} is replayed (got: {string.Join(" | ", events.Snapshot())})");
+        var lines = events.Snapshot();
+        Assert.Contains($"id: {b}", lines);
+        Assert.DoesNotContain($"id: {seen}", lines);
+        Assert.DoesNotContain("event: resync", lines);
+        Assert.Contains(lines, l => l.Contains("\"key\":\"replay.a\"", StringComparison.Ordinal) && l.Contains("\"operation\":\"delete\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_Last_Event_ID_the_bucket_cannot_replay_gets_a_resync()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        await fixture.Bucket.PutAsync("a", "1");
+
+        // Newer than anything in the bucket: it was recreated since the client's last event.
+        using var events = await EventLines.OpenAsync(fixture.Host, lastEventId: 1_000_000);
+
+        await Eventually.TrueAsync(() => events.Any(l => l == "event: resync"), "the stream says to read everything again");
+    }
+
+    [Fact]
     public async Task Healthz_reports_the_services_own_provider_and_metrics_are_prometheus_text()
     {
         await using var fixture = await Fixture.StartAsync();
@@ -417,9 +447,15 @@ public class ConfigServiceApiTests
 
         public string? MediaType => _response.Content.Headers.ContentType?.MediaType;
 
-        public static async Task<EventLines> OpenAsync(ConfigServiceHost host)
+        public static async Task<EventLines> OpenAsync(ConfigServiceHost host, ulong? lastEventId = null)
         {
-            var events = new EventLines(await host.Http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/events");
+            if (lastEventId is { } id)
+            {
+                request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            var events = new EventLines(await host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead));
             var stream = new StreamReader(await events._response.Content.ReadAsStreamAsync());
             _ = Task.Run(async () =>
             {
