@@ -62,7 +62,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
         _connection = new NatsConnectionLease(source, loggerFactory);
         _projection = new BucketProjection(source.ExpandJsonValues);
-        _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _projection.LiveKeyCount, () => _watcher!.BucketBytes); // read only once observed, after construction
+        _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _projection.LiveKeyCount, () => _watcher!.BucketBytes, () => IsConnected, () => IsCaughtUp); // read only once observed, after construction
         _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _view.Count, () => _projection.LiveKeyCount);
         if (source.SnapshotPath is { } snapshotPath)
         {

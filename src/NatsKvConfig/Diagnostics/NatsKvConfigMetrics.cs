@@ -34,7 +34,9 @@ internal sealed class NatsKvConfigMetrics : IDisposable
     /// <param name="appliedRevision">Reads the applied revision, for the observable gauge.</param>
     /// <param name="keyCount">Reads how many keys have values.</param>
     /// <param name="bucketBytes">Reads the bucket's size in bytes as last seen, or null before it was seen.</param>
-    public NatsKvConfigMetrics(IMeterFactory? meterFactory, string bucket, Func<ulong> appliedRevision, Func<int> keyCount, Func<long?> bucketBytes)
+    /// <param name="connected">Reads whether the connection is open.</param>
+    /// <param name="caughtUp">Reads whether the provider is loaded, connected and has applied all the bucket holds.</param>
+    public NatsKvConfigMetrics(IMeterFactory? meterFactory, string bucket, Func<ulong> appliedRevision, Func<int> keyCount, Func<long?> bucketBytes, Func<bool> connected, Func<bool> caughtUp)
     {
         var meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? (_ownedMeter = new Meter(MeterName));
         _bucket = new KeyValuePair<string, object?>(BucketTag, bucket);
@@ -52,6 +54,12 @@ internal sealed class NatsKvConfigMetrics : IDisposable
             () => Interlocked.Read(ref _lastLoadSecondsBits) is var bits and not 0 ? [new Measurement<double>(BitConverter.Int64BitsToDouble(bits), bucketTags)] : Array.Empty<Measurement<double>>(),
             "s",
             "Time the initial load took (or the catch-up from the snapshot), reported from then on: unlike load.duration, seen by listeners that start after the load.");
+        meter.CreateObservableGauge("natskvconfig.connected", () => new Measurement<int>(connected() ? 1 : 0, bucketTags), "{state}", "1 while the provider's connection to NATS is open, else 0.");
+        meter.CreateObservableGauge(
+            "natskvconfig.caught_up",
+            () => new Measurement<int>(caughtUp() ? 1 : 0, bucketTags),
+            "{state}",
+            "1 while the provider is loaded, connected and has applied everything the bucket holds; 0 while it is disconnected, serving its snapshot, catching up or not loaded (the health check's Degraded and Unhealthy, short of options validation).");
         meter.CreateObservableGauge(
             "natskvconfig.bucket.size",
             () => bucketBytes() is { } bytes ? [new Measurement<long>(bytes, bucketTags)] : Array.Empty<Measurement<long>>(),

@@ -374,7 +374,7 @@ public class ConfigServiceApiTests
         Assert.Equal(fixture.Bucket.Name, check.GetProperty("data").GetProperty("bucket").GetString());
         Assert.Equal("connected", check.GetProperty("data").GetProperty("connection_state").GetString());
         Assert.Contains("text/plain", metrics.Content.Headers.ContentType!.ToString());
-        foreach (var name in new[] { "natskvconfig_revision", "natskvconfig_keys", "natskvconfig_changes_applied_total", "natskvconfig_change_lag_seconds_bucket" })
+        foreach (var name in new[] { "natskvconfig_revision", "natskvconfig_keys", "natskvconfig_changes_applied_total", "natskvconfig_change_lag_seconds_bucket", "natskvconfig_connected", "natskvconfig_caught_up", "natskvconfig_initial_load_duration_seconds" })
         {
             Assert.Contains(name, text);
         }

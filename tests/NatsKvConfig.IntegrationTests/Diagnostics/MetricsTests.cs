@@ -27,6 +27,8 @@ public class MetricsTests
         using var revision = new MetricCollector<long>(meters, "NatsKvConfig", "natskvconfig.revision");
         using var keys = new MetricCollector<long>(meters, "NatsKvConfig", "natskvconfig.keys");
         using var size = new MetricCollector<long>(meters, "NatsKvConfig", "natskvconfig.bucket.size");
+        using var connected = new MetricCollector<int>(meters, "NatsKvConfig", "natskvconfig.connected");
+        using var caughtUp = new MetricCollector<int>(meters, "NatsKvConfig", "natskvconfig.caught_up");
 
         using var root = ProviderHarness.Build(bucket, s => s.MeterFactory = meters);
         var provider = root.Provider();
@@ -45,9 +47,13 @@ public class MetricsTests
         revision.RecordObservableInstruments();
         keys.RecordObservableInstruments();
         size.RecordObservableInstruments();
+        connected.RecordObservableInstruments();
+        caughtUp.RecordObservableInstruments();
         Assert.Equal((long)provider.AppliedRevision, revision.LastMeasurement!.Value);
         Assert.Equal(1, keys.LastMeasurement!.Value);
         Assert.True(size.LastMeasurement!.Value > 0);
+        Assert.Equal(1, connected.LastMeasurement!.Value);
+        Assert.Equal(1, caughtUp.LastMeasurement!.Value);
 
         var failOnce = 1;
         provider.BeforeApplyForTests = _ =>
@@ -95,5 +101,33 @@ public class MetricsTests
         initialLoad.RecordObservableInstruments();
 
         Assert.Empty(initialLoad.GetMeasurementSnapshot());
+    }
+
+    [Fact]
+    public async Task Connected_and_caught_up_read_zero_while_the_server_is_down_and_one_again_after()
+    {
+        await using var server = await NatsServer.StartAsync(new NatsServerOptions { ForceLocalProcess = true, ServerName = "metrics-state" });
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var connected = new MetricCollector<int>(meters, "NatsKvConfig", "natskvconfig.connected");
+        using var caughtUp = new MetricCollector<int>(meters, "NatsKvConfig", "natskvconfig.caught_up");
+        (int Connected, int CaughtUp) Read()
+        {
+            connected.RecordObservableInstruments();
+            caughtUp.RecordObservableInstruments();
+            return (connected.LastMeasurement!.Value, caughtUp.LastMeasurement!.Value);
+        }
+
+        using var root = ProviderHarness.Build(bucket, s => s.MeterFactory = meters);
+        Assert.Equal((1, 1), Read());
+
+        await server.KillAsync();
+        await Eventually.TrueAsync(() => Read() == (0, 0), () => $"both gauges read 0 with the server down (they read {Read()})");
+        Assert.Equal("1", root["a"]); // the configuration itself stays
+
+        await server.RestartAsync();
+        await Eventually.TrueAsync(() => Read() == (1, 1), () => $"both gauges read 1 once the server is back (they read {Read()})", TimeSpan.FromSeconds(30));
     }
 }
