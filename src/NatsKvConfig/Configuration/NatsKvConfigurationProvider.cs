@@ -35,6 +35,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly Stopwatch _sinceLoadStarted = new();
     private ConfigurationSnapshot? _restoredSnapshot;
 
+    // While a snapshot is being restored (the watch already running), how many keys it holds, else -1: the watch
+    // compares the stream with what the provider holds, and must not see the empty state from before the restore.
+    private int _restoringKeyCount = -1;
+
     private volatile ConfigurationView _view = ConfigurationView.Empty;
     private Task? _watchLoop;
     private Task? _applyLoop;
@@ -63,7 +67,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         _connection = new NatsConnectionLease(source, loggerFactory);
         _projection = new BucketProjection(source.ExpandJsonValues);
         _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _projection.LiveKeyCount, () => _watcher!.BucketBytes, () => IsConnected, () => IsCaughtUp); // read only once observed, after construction
-        _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _view.Count, () => _projection.LiveKeyCount);
+        _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _view.Count, LiveKeyCount);
         if (source.SnapshotPath is { } snapshotPath)
         {
             _snapshotWriter = new SnapshotWriter(snapshotPath, Bucket, source.SnapshotInterval, CaptureSnapshot, _logger);
@@ -127,6 +131,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         var snapshot = _source.SnapshotPath is { } snapshotPath ? ReadSnapshot(snapshotPath) : null;
         if (snapshot is not null)
         {
+            Volatile.Write(ref _restoringKeyCount, snapshot.Entries.Count(entry => entry.Outputs.Length > 0));
             _pending.ResumeFrom(snapshot.Revision);
             _watcher.ResumeFromSnapshot(snapshot.StreamCreated);
         }
@@ -508,9 +513,13 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Interlocked.Exchange(ref _appliedRevision, (long)snapshot.Revision);
         }
 
+        Volatile.Write(ref _restoringKeyCount, -1); // after the projection is in place
         Volatile.Write(ref _restoredSnapshot, snapshot);
         Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, projection.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
     }
+
+    /// <summary>How many keys have a value: the snapshot's while it is being restored, then the projection's.</summary>
+    private int LiveKeyCount() => Volatile.Read(ref _restoringKeyCount) is var restoring and >= 0 ? restoring : _projection.LiveKeyCount;
 
     /// <summary>The applied state, taken consistently with the apply loop, for the snapshot writer.</summary>
     private ConfigurationSnapshot CaptureSnapshot()

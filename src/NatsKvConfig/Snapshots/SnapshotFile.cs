@@ -252,7 +252,7 @@ internal static class SnapshotFile
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true); // it held a value, maybe a secret
             }
         }
 

@@ -209,6 +209,42 @@ public class SnapshotTests
     }
 
     [Fact]
+    public async Task A_purge_is_detected_even_while_a_large_snapshot_is_still_being_restored()
+    {
+        // The watch starts while the snapshot's state is built: it must compare the stream with the snapshot's key
+        // count, not with the empty state that is there before the restore ends.
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("k", "1");
+        var js = new NatsJSContext(bucket.Connection);
+        var stream = await js.GetStreamAsync($"KV_{bucket.Name}");
+        var path = NewSnapshotPath();
+        var entries = Enumerable.Range(0, 400_000)
+            .Select(i => new SnapshotEntry($"old.k{i}", 1, [new KeyValuePair<string, string?>($"old:k{i}", "stale")]))
+            .ToList();
+        SnapshotFile.Write(path, new ConfigurationSnapshot(bucket.Name, string.Empty, ExpandJsonValues: true, stream.Info.Created, stream.Info.State.LastSeq, DateTimeOffset.UtcNow, entries));
+
+        await js.PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest());
+        await bucket.PutAsync("z", "1");
+        var logs = new CapturingLoggerProvider();
+
+        try
+        {
+            // Large enough that the restore outlasts the watch's start here (with 50,000 keys it did not).
+            using var root = Build(bucket, path, logs);
+
+            Assert.Equal("1", root["z"]);
+            Assert.Null(root["old:k0"]);
+            Assert.Null(root["old:k399999"]);
+            Assert.True(logs.Has(7006));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_corrupt_or_foreign_snapshot_is_ignored_with_a_warning_and_replaced_by_a_good_one()
     {
         var server = await SharedNatsServer.GetAsync();
