@@ -90,24 +90,32 @@ public class HealthCheckTests
         await using var server = await NatsServer.StartAsync(new NatsServerOptions { ForceLocalProcess = true, ServerName = "health-snap" });
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         var revision = await bucket.PutAsync("a", "1");
-        var path = Path.Combine(Path.GetTempPath(), "natskvconfig-tests", Guid.NewGuid().ToString("N"), "config.snapshot");
-        using (ProviderHarness.Build(bucket, s => s.SnapshotPath = path))
+        var directory = Path.Combine(Path.GetTempPath(), "natskvconfig-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(directory, "config.snapshot");
+        try
         {
+            using (ProviderHarness.Build(bucket, s => s.SnapshotPath = path))
+            {
+            }
+
+            await server.StopAsync();
+            using var root = ProviderHarness.Build(bucket, s =>
+            {
+                s.SnapshotPath = path;
+                s.StartupTimeout = TimeSpan.FromSeconds(1);
+            });
+            await using var services = Services(root);
+
+            var entry = await CheckAsync(services);
+
+            Assert.Equal(HealthStatus.Degraded, entry.Status);
+            Assert.Contains($"snapshot at revision {revision}", entry.Description, StringComparison.Ordinal);
+            Assert.Equal(true, entry.Data["serving_snapshot"]);
         }
-
-        await server.StopAsync();
-        using var root = ProviderHarness.Build(bucket, s =>
+        finally
         {
-            s.SnapshotPath = path;
-            s.StartupTimeout = TimeSpan.FromSeconds(1);
-        });
-        await using var services = Services(root);
-
-        var entry = await CheckAsync(services);
-
-        Assert.Equal(HealthStatus.Degraded, entry.Status);
-        Assert.Contains($"snapshot at revision {revision}", entry.Description, StringComparison.Ordinal);
-        Assert.Equal(true, entry.Data["serving_snapshot"]);
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -6,12 +6,22 @@ using NatsKvConfig.Testing;
 
 namespace NatsKvConfig.IntegrationTests.Snapshots;
 
-public class SnapshotTests
+public sealed class SnapshotTests : IDisposable
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
-    private static string NewSnapshotPath() =>
-        Path.Combine(Path.GetTempPath(), "natskvconfig-tests", Guid.NewGuid().ToString("N"), "config.snapshot");
+    // Each test's own folder for its snapshot files, removed when the test ends.
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "natskvconfig-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private string NewSnapshotPath() => Path.Combine(_directory, Guid.NewGuid().ToString("N"), "config.snapshot");
 
     private static ConfigurationRoot Build(TestBucket bucket, string snapshotPath, CapturingLoggerProvider? logs = null, Action<NatsKvConfigurationSource>? configure = null) =>
         ProviderHarness.Build(
@@ -228,20 +238,13 @@ public class SnapshotTests
         await bucket.PutAsync("z", "1");
         var logs = new CapturingLoggerProvider();
 
-        try
-        {
-            // Large enough that the restore outlasts the watch's start here (with 50,000 keys it did not).
-            using var root = Build(bucket, path, logs);
+        // Large enough that the restore outlasts the watch's start here (with 50,000 keys it did not).
+        using var root = Build(bucket, path, logs);
 
-            Assert.Equal("1", root["z"]);
-            Assert.Null(root["old:k0"]);
-            Assert.Null(root["old:k399999"]);
-            Assert.True(logs.Has(7006));
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
-        }
+        Assert.Equal("1", root["z"]);
+        Assert.Null(root["old:k0"]);
+        Assert.Null(root["old:k399999"]);
+        Assert.True(logs.Has(7006));
     }
 
     [Fact]
