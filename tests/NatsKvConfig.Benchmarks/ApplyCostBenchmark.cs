@@ -31,7 +31,7 @@ internal static class ApplyCostBenchmark
 
     private static double Measure(int keys, int changes)
     {
-        var projection = new BucketProjection(expandJsonValues: true);
+        var projection = new BucketProjection(JsonExpansionLimits.Default);
         var warnings = new List<ProjectionWarning>();
         var view = projection.Replace(
             Enumerable.Range(0, keys).Select(i => new KvChange(BenchData.Key(i), (ulong)i + 1, false, Encoding.UTF8.GetBytes(BenchData.Value(i)), default)),

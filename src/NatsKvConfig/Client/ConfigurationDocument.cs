@@ -17,8 +17,11 @@ internal static class ConfigurationDocument
     };
 
     /// <summary>The document's paths (from its root) and values, in document order.</summary>
-    /// <exception cref="FormatException">The document is not JSON, not an object, or repeats a path; the message says where, never what.</exception>
-    public static List<KeyValuePair<string, string?>> Read(string json)
+    /// <exception cref="FormatException">
+    /// The document is not JSON, not an object, repeats a path, or passes one of <paramref name="limits"/>; the
+    /// message says where or which, never what.
+    /// </exception>
+    public static List<KeyValuePair<string, string?>> Read(string json, JsonExpansionLimits limits)
     {
         ArgumentNullException.ThrowIfNull(json);
         try
@@ -37,34 +40,39 @@ internal static class ConfigurationDocument
         }
 
         var paths = new List<KeyValuePair<string, string?>>();
-        if (!JsonValueExpander.TryExpandDocument(json, paths))
+        var outcome = JsonValueExpander.ExpandDocument(json, limits, paths);
+        return outcome switch
         {
-            throw new FormatException(
-                "The document repeats a configuration path (property names are compared ignoring case, as configuration does) or escapes a lone surrogate (\"\\uD800\"); AddJsonFile refuses it too.");
-        }
-
-        return paths;
+            JsonExpansionOutcome.Expanded => paths,
+            JsonExpansionOutcome.Invalid => throw new FormatException(
+                "The document repeats a configuration path (property names are compared ignoring case, as configuration does) or escapes a lone surrogate (\"\\uD800\"); AddJsonFile refuses it too."),
+            _ => throw OverLimit("The document", outcome, limits),
+        };
     }
 
     /// <summary>
     /// Expands a JSON value (any kind) at <paramref name="section"/>; the root (empty section) takes an object only.
     /// </summary>
-    public static List<KeyValuePair<string, string?>> ReadAt(string section, string json)
+    public static List<KeyValuePair<string, string?>> ReadAt(string section, string json, JsonExpansionLimits limits)
     {
         if (section.Length == 0)
         {
-            return Read(json);
+            return Read(json, limits);
         }
 
         var paths = new List<KeyValuePair<string, string?>>();
-        if (!JsonValueExpander.TryExpand(section, json, paths))
+        var outcome = JsonValueExpander.Expand(section, json, limits, paths);
+        return outcome switch
         {
-            throw new FormatException(
-                $"The value for section '{section}' cannot be read as configuration: it repeats a configuration path (names differing only in case, such as dictionary keys) or nests deeper than {JsonValueExpander.MaxDepth} levels.");
-        }
-
-        return paths;
+            JsonExpansionOutcome.Expanded => paths,
+            JsonExpansionOutcome.Invalid => throw new FormatException(
+                $"The value for section '{section}' cannot be read as configuration: it repeats a configuration path (names differing only in case, such as dictionary keys) or nests deeper than {JsonValueExpander.MaxDepth} levels."),
+            _ => throw OverLimit($"The value for section '{section}'", outcome, limits),
+        };
     }
+
+    private static FormatException OverLimit(string what, JsonExpansionOutcome outcome, JsonExpansionLimits limits) =>
+        new($"{what} would expand past the limit {limits.Describe(outcome)}; raise {nameof(NatsKvConfigClientOptions)}.{nameof(NatsKvConfigClientOptions.JsonExpansionLimits)} (and the apps' {nameof(NatsKvConfigurationSource)}.{nameof(NatsKvConfigurationSource.JsonExpansionLimits)}) if it is meant to be this large.");
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -4,8 +4,8 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// The configuration a set of live entries gives, read as the provider reads a bucket: keys mapped to paths, JSON
-/// object and array values expanded into child paths, and where two keys give the same path (configuration ignores
-/// case) the higher revision wins.
+/// object and array values expanded into child paths within the same limits (a value over one stays a string), and
+/// where two keys give the same path (configuration ignores case) the higher revision wins.
 /// </summary>
 internal sealed class ConfigurationProjection
 {
@@ -27,7 +27,9 @@ internal sealed class ConfigurationProjection
     /// <summary>Keys left out as the provider leaves them out: unreadable keys, values that are not UTF-8.</summary>
     public List<string> SkippedKeys { get; }
 
-    public static ConfigurationProjection From(IEnumerable<NatsKvConfigEntry> entries, bool expandJsonValues)
+    /// <param name="entries">The entries read; those that are not live are passed over.</param>
+    /// <param name="jsonExpansion">The limits JSON values expand within, or <see langword="null"/> to keep them strings.</param>
+    public static ConfigurationProjection From(IEnumerable<NatsKvConfigEntry> entries, JsonExpansionLimits? jsonExpansion)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var skipped = new List<string>();
@@ -43,7 +45,7 @@ internal sealed class ConfigurationProjection
             }
 
             expanded.Clear();
-            if (expandJsonValues && JsonValueExpander.LooksLikeJson(value) && JsonValueExpander.TryExpand(path, value, expanded))
+            if (jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value) && JsonValueExpander.Expand(path, value, jsonExpansion, expanded) == JsonExpansionOutcome.Expanded)
             {
                 // A later key overrides every path it gives, as in the provider; the key's own path is then a section, not a value.
                 foreach (var (childPath, childValue) in expanded)

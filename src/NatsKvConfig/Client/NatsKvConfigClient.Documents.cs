@@ -10,14 +10,17 @@ public sealed partial class NatsKvConfigClient
     /// <param name="options">Where to import, and whether to replace; merge at the root when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The keys to add, update and (when replacing) delete.</returns>
-    /// <exception cref="FormatException">The document is not valid JSON, not an object, or repeats a path; the message says where, never what.</exception>
+    /// <exception cref="FormatException">
+    /// The document is not valid JSON, not an object, repeats a path, or passes one of the
+    /// <see cref="NatsKvConfigClientOptions.JsonExpansionLimits"/>; the message says where or which, never what.
+    /// </exception>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public Task<NatsKvConfigPlan> PlanImportAsync(string json, NatsKvConfigImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
         options ??= new NatsKvConfigImportOptions();
         var scope = SectionScope.For(options.Section);
-        var values = ConfigurationDocument.Read(json)
+        var values = ConfigurationDocument.Read(json, _jsonExpansionLimits)
             .Select(pair => new KeyValuePair<string, string?>(scope.AbsolutePath(pair.Key), pair.Value));
         return PlanSectionAsync(scope.Section, values, options.Replace, cancellationToken);
     }
@@ -71,7 +74,7 @@ public sealed partial class NatsKvConfigClient
     {
         var scope = SectionScope.For(section);
         var entries = await ReadEntriesAsync(_keys.Filters(scope), history: false, cancellationToken).ConfigureAwait(false);
-        var projection = ConfigurationProjection.From(entries, _expandJsonValues);
+        var projection = ConfigurationProjection.From(entries, JsonExpansion);
         var relative = new List<KeyValuePair<string, string?>>(projection.Values.Count);
         var skippedPaths = new List<string>();
         foreach (var (path, value) in projection.Values)

@@ -23,7 +23,7 @@ public sealed partial class NatsKvConfigClient
     {
         var scope = SectionScope.For(section);
         var entries = await ReadEntriesAsync(_keys.Filters(scope), history: false, cancellationToken).ConfigureAwait(false);
-        var projection = ConfigurationProjection.From(entries, _expandJsonValues);
+        var projection = ConfigurationProjection.From(entries, JsonExpansion);
         var root = new ConfigurationBuilder().AddInMemoryCollection(projection.Values).Build();
         return scope.Section.Length == 0 ? root : root.GetSection(scope.Section);
     }
@@ -84,7 +84,7 @@ public sealed partial class NatsKvConfigClient
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(typeInfo);
         var scope = SectionScope.For(section);
-        var values = ObjectFlattener.Flatten(scope.Section, value, typeInfo);
+        var values = ObjectFlattener.Flatten(scope.Section, value, typeInfo, _jsonExpansionLimits);
         var plan = await PlanSectionAsync(scope.Section, values, removeMissing: true, cancellationToken).ConfigureAwait(false);
         return await ApplyAsync(plan, null, cancellationToken).ConfigureAwait(false);
     }

@@ -44,6 +44,7 @@ public sealed partial class NatsKvConfigClient
     private readonly KeySpace _keys;
     private readonly string? _sentinelKey;
     private readonly bool _expandJsonValues;
+    private readonly JsonExpansionLimits _jsonExpansionLimits;
     private readonly int _maxConcurrentWrites;
     private readonly ILogger _logger;
     private INatsKVStore? _store;
@@ -79,12 +80,16 @@ public sealed partial class NatsKvConfigClient
         _keys = new KeySpace(options.KeyPrefix);
         _sentinelKey = options.SentinelKey;
         _expandJsonValues = options.ExpandJsonValues;
+        _jsonExpansionLimits = options.JsonExpansionLimits;
         _maxConcurrentWrites = options.MaxConcurrentWrites;
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The bucket's name.</summary>
     public string Bucket { get; }
+
+    // How JSON values read, as the provider reads them: expanded within the limits, or (null) kept as strings.
+    private JsonExpansionLimits? JsonExpansion => _expandJsonValues ? _jsonExpansionLimits : null;
 
     /// <summary>The key prefix all keys are relative to, or <see langword="null"/> for the whole bucket.</summary>
     public string? KeyPrefix => _keys.KeyPrefix;

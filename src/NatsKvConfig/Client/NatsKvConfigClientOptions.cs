@@ -38,6 +38,14 @@ public sealed class NatsKvConfigClientOptions
     public bool ExpandJsonValues { get; set; } = true;
 
     /// <summary>
+    /// How much one JSON value may expand into, as <see cref="NatsKvConfigurationSource.JsonExpansionLimits"/> of the
+    /// apps reading the bucket (the defaults, <see cref="JsonExpansionLimits.Default"/>, unless they set their own):
+    /// section reads, exports and diffs keep a value over a limit as one plain string, as those apps do. Documents
+    /// read for import and objects written as sections are read within the same limits, and refused past them.
+    /// </summary>
+    public JsonExpansionLimits JsonExpansionLimits { get; set; } = JsonExpansionLimits.Default;
+
+    /// <summary>
     /// Where the client logs (event ids 8001–8099: bucket changes, debug-level write summaries; never values), or
     /// <see langword="null"/> (the default) for nowhere. <c>AddNatsKvConfigClient</c> uses the container's when unset.
     /// </summary>
@@ -82,6 +90,11 @@ public sealed class NatsKvConfigClientOptions
         if (SentinelKey is { } sentinelKey && !NatsKvKeyMapper.IsValidKey(sentinelKey))
         {
             throw new ArgumentException($"{nameof(SentinelKey)} '{sentinelKey}' is not a valid NATS key: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots (a key under {nameof(KeyPrefix)}, without the prefix).", nameof(SentinelKey));
+        }
+
+        if (JsonExpansionLimits is null)
+        {
+            throw new ArgumentException($"{nameof(JsonExpansionLimits)} cannot be null: leave it at {nameof(NatsKvConfig.JsonExpansionLimits)}.{nameof(NatsKvConfig.JsonExpansionLimits.Default)}, or set limits of your own.", nameof(JsonExpansionLimits));
         }
 
         if (MaxConcurrentWrites is < 1 or > 1024)

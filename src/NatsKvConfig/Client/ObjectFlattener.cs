@@ -13,7 +13,7 @@ namespace NatsKvConfig;
 internal static class ObjectFlattener
 {
     /// <summary>The paths and values of <paramref name="value"/> placed at <paramref name="section"/>.</summary>
-    public static List<KeyValuePair<string, string?>> Flatten<T>(string section, T value, JsonTypeInfo<T> typeInfo)
+    public static List<KeyValuePair<string, string?>> Flatten<T>(string section, T value, JsonTypeInfo<T> typeInfo, JsonExpansionLimits limits)
     {
         var json = JsonSerializer.Serialize(value, typeInfo);
         if (section.Length == 0 && !json.StartsWith('{'))
@@ -23,7 +23,7 @@ internal static class ObjectFlattener
 
         try
         {
-            return ConfigurationDocument.ReadAt(section, json);
+            return ConfigurationDocument.ReadAt(section, json, limits);
         }
         catch (FormatException exception)
         {

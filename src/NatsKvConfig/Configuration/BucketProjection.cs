@@ -12,7 +12,8 @@ internal sealed class BucketProjection
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly bool _expandJsonValues;
+    // How JSON values expand, or null when they stay plain strings.
+    private readonly JsonExpansionLimits? _jsonExpansion;
 
     // What each key (case-sensitive, as NATS sees it) last contributed. Deleted keys stay as tombstones
     // carrying their revision, so an older put can never resurrect them.
@@ -24,14 +25,15 @@ internal sealed class BucketProjection
     // Only paths that more than one key maps to: every contender, the winner included.
     private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <param name="expandJsonValues">Whether JSON object and array values expand into child paths.</param>
+    /// <param name="jsonExpansion">The limits within which JSON object and array values expand into child paths, or
+    /// <see langword="null"/> to keep every value a plain string.</param>
     /// <param name="expectedKeys">How many keys the full state about to be staged holds, if known: sizing the
     /// dictionaries once spares rehashing them as they grow.</param>
-    public BucketProjection(bool expandJsonValues, int expectedKeys = 0)
+    public BucketProjection(JsonExpansionLimits? jsonExpansion, int expectedKeys = 0)
     {
         _keys = new Dictionary<string, KeyState>(expectedKeys, StringComparer.Ordinal);
         _owners = new Dictionary<string, PathOwner>(expectedKeys, StringComparer.OrdinalIgnoreCase);
-        _expandJsonValues = expandJsonValues;
+        _jsonExpansion = jsonExpansion;
     }
 
     /// <summary>The highest revision applied so far (stale entries included, since they were read).</summary>
@@ -50,7 +52,7 @@ internal sealed class BucketProjection
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     public static BucketProjection Restore(ConfigurationSnapshot snapshot)
     {
-        var projection = new BucketProjection(snapshot.ExpandJsonValues, snapshot.Entries.Count)
+        var projection = new BucketProjection(snapshot.JsonExpansion, snapshot.Entries.Count)
         {
             Revision = snapshot.Revision,
             StreamCreated = snapshot.StreamCreated,
@@ -230,15 +232,18 @@ internal sealed class BucketProjection
 
     private KeyValuePair<string, string?>[] Project(KvChange change, string path, string text, List<ProjectionWarning> warnings)
     {
-        if (_expandJsonValues && JsonValueExpander.LooksLikeJson(text))
+        if (_jsonExpansion is { } limits && JsonValueExpander.LooksLikeJson(text))
         {
             var expanded = new List<KeyValuePair<string, string?>>();
-            if (JsonValueExpander.TryExpand(path, text, expanded))
+            var outcome = JsonValueExpander.Expand(path, text, limits, expanded);
+            if (outcome == JsonExpansionOutcome.Expanded)
             {
                 return [.. expanded];
             }
 
-            warnings.Add(new ProjectionWarning(ProjectionWarningKind.InvalidJson, change.Key, change.Revision));
+            warnings.Add(outcome == JsonExpansionOutcome.Invalid
+                ? new ProjectionWarning(ProjectionWarningKind.InvalidJson, change.Key, change.Revision)
+                : new ProjectionWarning(ProjectionWarningKind.JsonOverLimit, change.Key, change.Revision, limits.Describe(outcome)));
         }
 
         return [new KeyValuePair<string, string?>(path, text)];

@@ -18,6 +18,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly NatsKvConfigurationSource _source;
+
+    // How JSON values expand (null: not at all), taken once: the source may be changed after the provider is built.
+    private readonly JsonExpansionLimits? _jsonExpansion;
     private readonly ILogger _logger;
     private readonly NatsConnectionLease _connection;
     private readonly PendingChanges _pending = new();
@@ -65,7 +68,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         var loggerFactory = source.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
         _connection = new NatsConnectionLease(source, loggerFactory);
-        _projection = new BucketProjection(source.ExpandJsonValues);
+        _jsonExpansion = source.ExpandJsonValues ? source.JsonExpansionLimits : null;
+        _projection = new BucketProjection(_jsonExpansion);
         _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _projection.LiveKeyCount, () => _watcher!.BucketBytes, () => IsConnected, () => IsCaughtUp); // read only once observed, after construction
         _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _view.Count, LiveKeyCount);
         if (source.SnapshotPath is { } snapshotPath)
@@ -341,7 +345,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             if (_staging is null || _stagingGeneration != batch.Generation)
             {
-                _staging = new BucketProjection(_source.ExpandJsonValues, batch.FullStateSize) { StreamCreated = batch.StreamCreated };
+                _staging = new BucketProjection(_jsonExpansion, batch.FullStateSize) { StreamCreated = batch.StreamCreated };
                 _stagingGeneration = batch.Generation;
             }
 
@@ -490,9 +494,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             return null;
         }
 
-        if (!snapshot!.Matches(Bucket, _source.KeyPrefix ?? string.Empty, _source.ExpandJsonValues))
+        if (!snapshot!.Matches(Bucket, _source.KeyPrefix ?? string.Empty, _jsonExpansion))
         {
-            Log.SnapshotIgnored(_logger, Bucket, path, "it was written for another bucket, key prefix or ExpandJsonValues setting");
+            Log.SnapshotIgnored(_logger, Bucket, path, "it was written for another bucket, key prefix, ExpandJsonValues or JsonExpansionLimits setting");
             return null;
         }
 
@@ -529,7 +533,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             return new ConfigurationSnapshot(
                 Bucket,
                 _source.KeyPrefix ?? string.Empty,
-                _source.ExpandJsonValues,
+                _jsonExpansion,
                 _projection.StreamCreated,
                 _projection.Revision,
                 DateTimeOffset.UtcNow,
@@ -567,6 +571,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
                     break;
                 case ProjectionWarningKind.InvalidJson:
                     Log.InvalidJsonKeptAsString(_logger, Bucket, key, warning.Revision);
+                    break;
+                case ProjectionWarningKind.JsonOverLimit:
+                    Log.JsonOverLimitKeptAsString(_logger, Bucket, key, warning.Revision, warning.Detail ?? string.Empty);
                     break;
                 case ProjectionWarningKind.PathConflict:
                     Log.PathConflict(_logger, Bucket, warning.Detail ?? string.Empty, key, StoredKey(warning.OtherKey ?? string.Empty), warning.Revision, warning.PathCount);

@@ -65,6 +65,13 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
     public bool ExpandJsonValues { get; set; } = true;
 
     /// <summary>
+    /// How much one JSON value may expand into (paths, length of a path, characters in all, and relative to its own
+    /// length). A value over a limit is kept as one plain string, with warning 2005 naming its key, its revision and
+    /// the limit; the rest of the bucket applies as usual. Defaults to <see cref="JsonExpansionLimits.Default"/>.
+    /// </summary>
+    public JsonExpansionLimits JsonExpansionLimits { get; set; } = JsonExpansionLimits.Default;
+
+    /// <summary>
     /// Called when the initial load fails. Set <see cref="NatsKvLoadExceptionContext.Ignore"/> to start with
     /// empty configuration (and keep loading in the background) instead of throwing.
     /// </summary>
@@ -132,6 +139,11 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
         if (KeyPrefix is { } prefix && (prefix.Length == 0 || !NatsKvKeyMapper.IsValidKey(prefix)))
         {
             throw new InvalidOperationException($"KeyPrefix '{prefix}' is not a valid NATS key prefix: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots.");
+        }
+
+        if (JsonExpansionLimits is null)
+        {
+            throw new InvalidOperationException($"{nameof(JsonExpansionLimits)} cannot be null: leave it at {nameof(NatsKvConfig.JsonExpansionLimits)}.{nameof(NatsKvConfig.JsonExpansionLimits.Default)}, or set limits of your own.");
         }
 
         if (StartupTimeout <= TimeSpan.Zero)

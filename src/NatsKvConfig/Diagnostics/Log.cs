@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Keys '{WinningKey}' and '{OtherKey}' of NATS KV bucket '{Bucket}' both map to configuration path '{Path}' (configuration is case-insensitive); '{WinningKey}' wins with the higher revision {Revision}. Conflicting paths of this change: {PathCount}")]
     public static partial void PathConflict(ILogger logger, string bucket, string path, string winningKey, string otherKey, ulong revision, int pathCount);
 
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Key '{Key}' (revision {Revision}) of NATS KV bucket '{Bucket}' is JSON that would expand past the limit {Limit} (NatsKvConfigurationSource.JsonExpansionLimits); it is kept as a plain string")]
+    public static partial void JsonOverLimitKeptAsString(ILogger logger, string bucket, string key, ulong revision, string limit);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Watching NATS KV bucket '{Bucket}' at {Servers} failed ({FailureCount} in a row); retrying in {DelayMs} ms from revision {Revision}")]
     public static partial void WatchFailed(ILogger logger, Exception exception, string bucket, string servers, int failureCount, long delayMs, ulong revision);
 

@@ -10,8 +10,8 @@ namespace NatsKvConfig;
 /// arrives as one plain JSON string because <c>ExpandJsonValues</c> is off.
 /// </summary>
 /// <remarks>
-/// A plain string is expanded by the same <see cref="JsonValueExpander"/> the provider uses, so a flag means the
-/// same thing either way.
+/// A plain string is expanded by the same <see cref="JsonValueExpander"/> the provider uses, within the default
+/// <see cref="JsonExpansionLimits"/>, so a flag means the same thing either way; one over them is malformed.
 /// </remarks>
 internal static class FeatureFlagReader
 {
@@ -45,7 +45,7 @@ internal static class FeatureFlagReader
         }
 
         var expanded = new List<KeyValuePair<string, string?>>();
-        if (!JsonValueExpander.TryExpand(name, value, expanded))
+        if (JsonValueExpander.Expand(name, value, JsonExpansionLimits.Default, expanded) != JsonExpansionOutcome.Expanded)
         {
             return FeatureFlag.Malformed(name, FeatureFlagProblem.InvalidJson);
         }

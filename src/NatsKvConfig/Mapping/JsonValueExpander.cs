@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
@@ -5,7 +6,9 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// Expands a JSON object or array value into configuration paths under the key's own path, the way
-/// <c>AddJsonFile</c> reads a section, so both sources bind alike.
+/// <c>AddJsonFile</c> reads a section, so both sources bind alike — within <see cref="JsonExpansionLimits"/>, so
+/// that no value can cost more than its limits allow. The one place every reader of values (the provider, the
+/// snapshot, the client's projections and document reads, feature flags) expands JSON.
 /// </summary>
 internal static class JsonValueExpander
 {
@@ -30,29 +33,33 @@ internal static class JsonValueExpander
     }
 
     /// <summary>
-    /// Expands <paramref name="value"/> into <paramref name="output"/>. Returns <see langword="false"/>, adding
-    /// nothing, when it is not valid JSON, nests deeper than <see cref="MaxDepth"/>, repeats a path (a property
-    /// name, case-insensitively), or escapes a lone surrogate (<c>"\uD800"</c>), which is not valid UTF-16.
+    /// Expands <paramref name="value"/> into <paramref name="output"/>. Adds nothing unless the outcome is
+    /// <see cref="JsonExpansionOutcome.Expanded"/>: a value is refused as <see cref="JsonExpansionOutcome.Invalid"/>
+    /// when it is not valid JSON, nests deeper than <see cref="MaxDepth"/>, repeats a path (a property name,
+    /// case-insensitively), or escapes a lone surrogate (<c>"\uD800"</c>), which is not valid UTF-16 —
     /// <c>AddJsonFile</c> refuses all of these too, except that it lets a repeated empty <c>{}</c> or <c>[]</c>
-    /// overwrite what came before. Never throws, whatever the input.
+    /// overwrite what came before — and as over a limit the moment its expansion would pass one. Never throws,
+    /// whatever the input.
     /// </summary>
     /// <remarks>
     /// The parser enforces the depth limit before anything is visited, so the recursive walk below is at most
-    /// <see cref="MaxDepth"/> calls deep whatever the value holds.
+    /// <see cref="MaxDepth"/> calls deep whatever the value holds. Limits are checked before each path string is
+    /// built, so a refused value costs its parse and what was built up to the limit, never its full expansion.
     /// </remarks>
-    public static bool TryExpand(string path, string value, List<KeyValuePair<string, string?>> output) =>
-        TryExpandAt(path, value, output);
+    public static JsonExpansionOutcome Expand(string path, string value, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output) =>
+        ExpandAt(path, value, limits, output);
 
     /// <summary>
     /// Expands a whole document, an object as <c>AddJsonFile</c> reads it, into paths from the root: property
     /// <c>a</c> becomes path <c>a</c>, not <c>:a</c>. An empty object adds nothing. Same refusals as
-    /// <see cref="TryExpand"/>; the caller checks that the root is an object.
+    /// <see cref="Expand"/>; the caller checks that the root is an object.
     /// </summary>
-    public static bool TryExpandDocument(string document, List<KeyValuePair<string, string?>> output) =>
-        TryExpandAt(null, document, output);
+    public static JsonExpansionOutcome ExpandDocument(string document, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output) =>
+        ExpandAt(null, document, limits, output);
 
-    private static bool TryExpandAt(string? path, string value, List<KeyValuePair<string, string?>> output)
+    private static JsonExpansionOutcome ExpandAt(string? path, string value, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         JsonDocument document;
         try
         {
@@ -60,80 +67,171 @@ internal static class JsonValueExpander
         }
         catch (JsonException)
         {
-            return false; // malformed, or nested deeper than MaxDepth
+            return JsonExpansionOutcome.Invalid; // malformed, or nested deeper than MaxDepth
         }
 
         using (document)
         {
             var start = output.Count;
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var walk = new Walk(path, value.Length, limits, output);
             try
             {
-                if (Visit(path, document.RootElement, output, seen))
-                {
-                    return true;
-                }
+                walk.Visit(path, document.RootElement);
             }
             catch (InvalidOperationException)
             {
                 // The parser accepts an escaped lone surrogate; reading it as a string (value or property name) throws.
+                walk.Outcome = JsonExpansionOutcome.Invalid;
             }
 
-            output.RemoveRange(start, output.Count - start);
-            return false;
+            if (walk.Outcome != JsonExpansionOutcome.Expanded)
+            {
+                output.RemoveRange(start, output.Count - start);
+            }
+
+            return walk.Outcome;
         }
     }
 
-    // A null path is the document's root: its properties are paths of their own, and it has no value itself.
-    private static bool Visit(string? path, JsonElement element, List<KeyValuePair<string, string?>> output, HashSet<string> seen)
+    /// <summary>One expansion: where it writes, what it has cost so far, and why it stopped, if it did.</summary>
+    private sealed class Walk
     {
-        switch (element.ValueKind)
+        private readonly JsonExpansionLimits _limits;
+        private readonly List<KeyValuePair<string, string?>> _output;
+        private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+
+        // The key's own path, and its length with the separator on every path below it: not the value's doing.
+        private readonly string? _keyPath;
+        private readonly int _baseLength;
+        private readonly long _relativeBudget;
+        private long _totalLength;
+        private long _relativeLength;
+
+        public Walk(string? path, int valueLength, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output)
         {
-            case JsonValueKind.Object:
-                var anyProperty = false;
-                foreach (var property in element.EnumerateObject())
-                {
-                    anyProperty = true;
-                    if (!Visit(path is null ? property.Name : ConfigurationPath.Combine(path, property.Name), property.Value, output, seen))
-                    {
-                        return false;
-                    }
-                }
-
-                return anyProperty || path is null || Add(path, null, output, seen);
-
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    var name = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (!Visit(path is null ? name : ConfigurationPath.Combine(path, name), item, output, seen))
-                    {
-                        return false;
-                    }
-
-                    index++;
-                }
-
-                // An empty array or object still makes its section exist; AddJsonFile gives "" and null.
-                return index > 0 || path is null || Add(path, string.Empty, output, seen);
-
-            case JsonValueKind.Null:
-                return path is null || Add(path, null, output, seen);
-
-            default:
-                return path is not null && Add(path, element.ToString(), output, seen);
+            _limits = limits;
+            _output = output;
+            _keyPath = path;
+            _baseLength = path is null ? 0 : path.Length + 1;
+            _relativeBudget = Math.Max(JsonExpansionLimits.RatioFreeLength, (long)limits.MaxExpansionRatio * valueLength);
         }
-    }
 
-    private static bool Add(string path, string? value, List<KeyValuePair<string, string?>> output, HashSet<string> seen)
-    {
-        if (!seen.Add(path))
+        public JsonExpansionOutcome Outcome { get; set; }
+
+        // A null path is the document's root: its properties are paths of their own, and it has no value itself.
+        // Returns false as soon as the walk must stop (Outcome says why).
+        public bool Visit(string? path, JsonElement element)
         {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var anyProperty = false;
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        anyProperty = true;
+                        if (ChildPath(path, property.Name) is not { } childPath || !Visit(childPath, property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return anyProperty || path is null || Add(path, null);
+
+                case JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (ChildPath(path, index.ToString(CultureInfo.InvariantCulture)) is not { } childPath || !Visit(childPath, item))
+                        {
+                            return false;
+                        }
+
+                        index++;
+                    }
+
+                    // An empty array or object still makes its section exist; AddJsonFile gives "" and null.
+                    return index > 0 || path is null || Add(path, string.Empty);
+
+                case JsonValueKind.Null:
+                    return path is null || Add(path, null);
+
+                default:
+                    return path is null ? Stop(JsonExpansionOutcome.Invalid) : Add(path, element.ToString());
+            }
+        }
+
+        // Checks the path's cost before building it: a refused value never builds the path that would pass a limit.
+        private string? ChildPath(string? parent, string name)
+        {
+            var length = parent is null ? name.Length : parent.Length + 1 + name.Length;
+            if (length > _limits.MaxPathLength)
+            {
+                Stop(JsonExpansionOutcome.OverMaxPathLength);
+                return null;
+            }
+
+            if (!Charge(length, length - _baseLength))
+            {
+                return null;
+            }
+
+            return parent is null ? name : ConfigurationPath.Combine(parent, name);
+        }
+
+        private bool Add(string path, string? value)
+        {
+            if (_seen.Count >= _limits.MaxPaths)
+            {
+                return Stop(JsonExpansionOutcome.OverMaxPaths);
+            }
+
+            // Paths below the key were checked and charged as they were built; the key's own path (an empty or
+            // scalar value's) is checked and charged here, as nothing of it lies below the key.
+            if (ReferenceEquals(path, _keyPath))
+            {
+                if (path.Length > _limits.MaxPathLength)
+                {
+                    return Stop(JsonExpansionOutcome.OverMaxPathLength);
+                }
+
+                if (!Charge(path.Length, 0))
+                {
+                    return false;
+                }
+            }
+
+            // A value is part of the input, so it costs no more than the input's length: charged once it exists.
+            var valueLength = value?.Length ?? 0;
+            if (!Charge(valueLength, valueLength))
+            {
+                return false;
+            }
+
+            if (!_seen.Add(path))
+            {
+                return Stop(JsonExpansionOutcome.Invalid);
+            }
+
+            _output.Add(new KeyValuePair<string, string?>(path, value));
+            return true;
+        }
+
+        private bool Charge(long total, long relative)
+        {
+            _totalLength += total;
+            _relativeLength += relative;
+            if (_totalLength > _limits.MaxTotalLength)
+            {
+                return Stop(JsonExpansionOutcome.OverMaxTotalLength);
+            }
+
+            return _relativeLength <= _relativeBudget || Stop(JsonExpansionOutcome.OverMaxExpansionRatio);
+        }
+
+        private bool Stop(JsonExpansionOutcome outcome)
+        {
+            Outcome = outcome;
             return false;
         }
-
-        output.Add(new KeyValuePair<string, string?>(path, value));
-        return true;
     }
 }

@@ -6,7 +6,8 @@ namespace NatsKvConfig;
 /// </summary>
 /// <param name="Bucket">The bucket the state came from.</param>
 /// <param name="KeyPrefix">The key prefix the source read under, or empty.</param>
-/// <param name="ExpandJsonValues">Whether JSON values were expanded: the outputs depend on it.</param>
+/// <param name="JsonExpansion">The limits JSON values were expanded within, or <see langword="null"/> when they were
+/// kept as plain strings: the outputs depend on it.</param>
 /// <param name="StreamCreated">When the bucket's stream was created: a different time means another bucket under the same name.</param>
 /// <param name="Revision">The highest revision the state includes.</param>
 /// <param name="WrittenAt">When the snapshot was written.</param>
@@ -14,15 +15,15 @@ namespace NatsKvConfig;
 internal sealed record ConfigurationSnapshot(
     string Bucket,
     string KeyPrefix,
-    bool ExpandJsonValues,
+    JsonExpansionLimits? JsonExpansion,
     DateTimeOffset StreamCreated,
     ulong Revision,
     DateTimeOffset WrittenAt,
     IReadOnlyList<SnapshotEntry> Entries)
 {
     /// <summary>Whether this snapshot was taken by a source reading the same data the same way.</summary>
-    public bool Matches(string bucket, string keyPrefix, bool expandJsonValues) =>
+    public bool Matches(string bucket, string keyPrefix, JsonExpansionLimits? jsonExpansion) =>
         string.Equals(Bucket, bucket, StringComparison.Ordinal)
         && string.Equals(KeyPrefix, keyPrefix, StringComparison.Ordinal)
-        && ExpandJsonValues == expandJsonValues;
+        && Equals(JsonExpansion, jsonExpansion);
 }

@@ -17,11 +17,14 @@ namespace NatsKvConfig;
 /// Layout, little-endian: the magic <c>NKVCSNAP</c>, a format version, the header fields, the entries, and an
 /// XxHash64 of everything before it. Strings are stored as UTF-8 (half the size of UTF-16 for the ASCII most
 /// configuration is), and as UTF-16 code units only when they hold a lone surrogate (possible in a path from an
-/// escaped key), so every string round-trips exactly. Version 1 files (all strings UTF-16) are still read.
+/// escaped key), so every string round-trips exactly. Since version 3 the header holds the JSON expansion limits
+/// the outputs were produced under. Version 1 (all strings UTF-16) and 2 files are still read when they hold no
+/// expanded JSON; when they do, they are refused, since those versions expanded JSON without limits.
 /// </remarks>
 internal static class SnapshotFile
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
+    private const int UnlimitedExpansionFormatVersion = 2;
     private const int Utf16OnlyFormatVersion = 1;
     private const int ChecksumLength = sizeof(ulong);
     private static ReadOnlySpan<byte> Magic => "NKVCSNAP"u8;
@@ -48,7 +51,15 @@ internal static class SnapshotFile
                 writer.WriteInt32(FormatVersion);
                 writer.WriteString(snapshot.Bucket);
                 writer.WriteString(snapshot.KeyPrefix);
-                writer.WriteInt32(snapshot.ExpandJsonValues ? 1 : 0);
+                writer.WriteInt32(snapshot.JsonExpansion is null ? 0 : 1);
+                if (snapshot.JsonExpansion is { } limits)
+                {
+                    writer.WriteInt32(limits.MaxPaths);
+                    writer.WriteInt32(limits.MaxPathLength);
+                    writer.WriteInt32(limits.MaxTotalLength);
+                    writer.WriteInt32(limits.MaxExpansionRatio);
+                }
+
                 writer.WriteInt64(snapshot.StreamCreated.UtcTicks);
                 writer.WriteUInt64(snapshot.Revision);
                 writer.WriteInt64(snapshot.WrittenAt.UtcTicks);
@@ -121,9 +132,9 @@ internal static class SnapshotFile
         try
         {
             var version = BinaryPrimitives.ReadInt32LittleEndian(body[Magic.Length..]);
-            if (version is not (FormatVersion or Utf16OnlyFormatVersion) || !BitConverter.IsLittleEndian)
+            if (version is not (FormatVersion or UnlimitedExpansionFormatVersion or Utf16OnlyFormatVersion) || !BitConverter.IsLittleEndian)
             {
-                reason = $"it has format version {version}, and this version of NatsKvConfig reads {Utf16OnlyFormatVersion} and {FormatVersion}";
+                reason = $"it has format version {version}, and this version of NatsKvConfig reads {Utf16OnlyFormatVersion} to {FormatVersion}";
                 return false;
             }
 
@@ -131,7 +142,24 @@ internal static class SnapshotFile
 
             var bucket = reader.ReadString() ?? string.Empty;
             var keyPrefix = reader.ReadString() ?? string.Empty;
-            var expandJsonValues = reader.ReadInt32() != 0;
+            JsonExpansionLimits? jsonExpansion = null;
+            if (reader.ReadInt32() != 0)
+            {
+                if (version < FormatVersion)
+                {
+                    reason = "it was written by an earlier version of NatsKvConfig, which expanded JSON values without limits";
+                    return false;
+                }
+
+                jsonExpansion = new JsonExpansionLimits
+                {
+                    MaxPaths = reader.ReadInt32(),
+                    MaxPathLength = reader.ReadInt32(),
+                    MaxTotalLength = reader.ReadInt32(),
+                    MaxExpansionRatio = reader.ReadInt32(),
+                };
+            }
+
             var streamCreated = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
             var revision = reader.ReadUInt64();
             var writtenAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
@@ -156,7 +184,7 @@ internal static class SnapshotFile
                 throw new FormatException("Data follows the last entry.");
             }
 
-            snapshot = new ConfigurationSnapshot(bucket, keyPrefix, expandJsonValues, streamCreated, revision, writtenAt, entries);
+            snapshot = new ConfigurationSnapshot(bucket, keyPrefix, jsonExpansion, streamCreated, revision, writtenAt, entries);
             reason = string.Empty;
             return true;
         }

@@ -24,7 +24,7 @@ public class ApplyMicroBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _projection = new BucketProjection(expandJsonValues: true);
+        _projection = new BucketProjection(JsonExpansionLimits.Default);
         _view = _projection.Replace(
             Enumerable.Range(0, Keys).Select(i => new KvChange(BenchData.Key(i), (ulong)i + 1, false, Encoding.UTF8.GetBytes(BenchData.Value(i)), default)),
             _warnings);

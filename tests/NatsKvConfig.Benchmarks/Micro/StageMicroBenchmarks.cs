@@ -24,7 +24,7 @@ public class StageMicroBenchmarks
     [Benchmark]
     public int StageAndBuildView()
     {
-        var projection = new BucketProjection(expandJsonValues: true, _changes.Length);
+        var projection = new BucketProjection(JsonExpansionLimits.Default, _changes.Length);
         projection.Stage(_changes, []);
         return projection.BuildView().Count;
     }

@@ -232,7 +232,7 @@ public sealed class SnapshotTests : IDisposable
         var entries = Enumerable.Range(0, 400_000)
             .Select(i => new SnapshotEntry($"old.k{i}", 1, [new KeyValuePair<string, string?>($"old:k{i}", "stale")]))
             .ToList();
-        SnapshotFile.Write(path, new ConfigurationSnapshot(bucket.Name, string.Empty, ExpandJsonValues: true, stream.Info.Created, stream.Info.State.LastSeq, DateTimeOffset.UtcNow, entries));
+        SnapshotFile.Write(path, new ConfigurationSnapshot(bucket.Name, string.Empty, JsonExpansion: JsonExpansionLimits.Default, stream.Info.Created, stream.Info.State.LastSeq, DateTimeOffset.UtcNow, entries));
 
         await js.PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest());
         await bucket.PutAsync("z", "1");

@@ -10,7 +10,7 @@ public class ConfigurationDocumentTests
               "Logging": { "LogLevel": { "Default": "Information", "Microsoft.AspNetCore": "Warning" } },
               "AllowedHosts": "*", "Flag": true, "Empty": [], "Nothing": null, "NoChildren": {}, "List": [1, 2]
             }
-            """);
+            """, JsonExpansionLimits.Default);
 
         Assert.Equal(
             [
@@ -32,11 +32,11 @@ public class ConfigurationDocumentTests
     {
         if (valid)
         {
-            Assert.Equal("secret", ConfigurationDocument.Read(json).Single().Value);
+            Assert.Equal("secret", ConfigurationDocument.Read(json, JsonExpansionLimits.Default).Single().Value);
             return;
         }
 
-        var exception = Assert.Throws<FormatException>(() => ConfigurationDocument.Read(json));
+        var exception = Assert.Throws<FormatException>(() => ConfigurationDocument.Read(json, JsonExpansionLimits.Default));
         Assert.DoesNotContain("secret", exception.ToString(), StringComparison.Ordinal);
     }
 
@@ -45,7 +45,7 @@ public class ConfigurationDocumentTests
     {
         var deep = string.Concat(Enumerable.Repeat("{\"a\":", 70)) + "1" + new string('}', 70);
 
-        var exception = Assert.Throws<FormatException>(() => ConfigurationDocument.Read(deep));
+        var exception = Assert.Throws<FormatException>(() => ConfigurationDocument.Read(deep, JsonExpansionLimits.Default));
 
         Assert.Contains("64", exception.Message, StringComparison.Ordinal);
     }

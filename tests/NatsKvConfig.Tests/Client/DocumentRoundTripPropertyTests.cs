@@ -43,7 +43,7 @@ public class DocumentRoundTripPropertyTests
             .ToList();
 
     // Sections appear in AsEnumerable with a null value; a leaf null ({} or null in the document) is a path of its own.
-    private static bool IsLeaf(string json, string path) => ConfigurationDocument.Read(json).Any(p => string.Equals(p.Key, path, StringComparison.OrdinalIgnoreCase));
+    private static bool IsLeaf(string json, string path) => ConfigurationDocument.Read(json, JsonExpansionLimits.Default).Any(p => string.Equals(p.Key, path, StringComparison.OrdinalIgnoreCase));
 
     [Fact]
     public void Exporting_what_was_imported_gives_the_same_paths_and_values()
@@ -51,7 +51,7 @@ public class DocumentRoundTripPropertyTests
         Document.Sample(
             document =>
             {
-                var imported = ConfigurationDocument.Read(document);
+                var imported = ConfigurationDocument.Read(document, JsonExpansionLimits.Default);
                 var bucket = StoredConfiguration.Read(imported);
                 var (exported, skipped) = JsonDocumentWriter.Write(bucket);
 
@@ -68,7 +68,7 @@ public class DocumentRoundTripPropertyTests
             document =>
             {
                 var expected = ReadWithAddJson(document);
-                var actual = ConfigurationDocument.Read(document).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+                var actual = ConfigurationDocument.Read(document, JsonExpansionLimits.Default).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
 
                 Assert.Equal(expected, actual);
             },

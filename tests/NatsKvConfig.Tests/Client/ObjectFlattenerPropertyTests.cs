@@ -73,7 +73,7 @@ public class ObjectFlattenerPropertyTests
         SampleGen.Sample(
             sample =>
             {
-                var paths = ObjectFlattener.Flatten("App:Settings", sample, ObjectFlattener.ReflectionTypeInfo<Sample>());
+                var paths = ObjectFlattener.Flatten("App:Settings", sample, ObjectFlattener.ReflectionTypeInfo<Sample>(), JsonExpansionLimits.Default);
                 var bound = StoredConfiguration.Build(paths).GetSection("App:Settings").Get<Sample>();
 
                 Assert.Equal(Canonical(sample), Canonical(bound!));
@@ -87,7 +87,7 @@ public class ObjectFlattenerPropertyTests
         SampleGen.Sample(
             sample =>
             {
-                var paths = ObjectFlattener.Flatten(string.Empty, sample, ObjectFlattener.ReflectionTypeInfo<Sample>());
+                var paths = ObjectFlattener.Flatten(string.Empty, sample, ObjectFlattener.ReflectionTypeInfo<Sample>(), JsonExpansionLimits.Default);
                 var bound = StoredConfiguration.Build(paths).Get<Sample>();
 
                 Assert.Equal(Canonical(sample), Canonical(bound!));
@@ -98,7 +98,7 @@ public class ObjectFlattenerPropertyTests
     [Fact]
     public void Enums_are_written_as_names_and_time_spans_as_the_binder_parses_them()
     {
-        var paths = ObjectFlattener.Flatten("s", new Sample { Mode = Mode.Second, Timeout = TimeSpan.FromMinutes(90), Nickname = null }, ObjectFlattener.ReflectionTypeInfo<Sample>())
+        var paths = ObjectFlattener.Flatten("s", new Sample { Mode = Mode.Second, Timeout = TimeSpan.FromMinutes(90), Nickname = null }, ObjectFlattener.ReflectionTypeInfo<Sample>(), JsonExpansionLimits.Default)
             .ToDictionary(p => p.Key, p => p.Value);
 
         Assert.Equal("Second", paths["s:Mode"]);
@@ -112,7 +112,7 @@ public class ObjectFlattenerPropertyTests
     {
         var sample = new Sample { Limits = new Dictionary<string, int> { ["cpu"] = 1, ["CPU"] = 2 } };
 
-        var exception = Assert.Throws<ArgumentException>(() => ObjectFlattener.Flatten("s", sample, ObjectFlattener.ReflectionTypeInfo<Sample>()));
+        var exception = Assert.Throws<ArgumentException>(() => ObjectFlattener.Flatten("s", sample, ObjectFlattener.ReflectionTypeInfo<Sample>(), JsonExpansionLimits.Default));
 
         Assert.Contains("repeats a configuration path", exception.Message, StringComparison.Ordinal);
     }
@@ -120,8 +120,8 @@ public class ObjectFlattenerPropertyTests
     [Fact]
     public void A_scalar_cannot_be_written_at_the_root()
     {
-        Assert.Throws<ArgumentException>(() => ObjectFlattener.Flatten(string.Empty, 42, ObjectFlattener.ReflectionTypeInfo<int>()));
-        Assert.Equal([new KeyValuePair<string, string?>("n", "42")], ObjectFlattener.Flatten("n", 42, ObjectFlattener.ReflectionTypeInfo<int>()));
+        Assert.Throws<ArgumentException>(() => ObjectFlattener.Flatten(string.Empty, 42, ObjectFlattener.ReflectionTypeInfo<int>(), JsonExpansionLimits.Default));
+        Assert.Equal([new KeyValuePair<string, string?>("n", "42")], ObjectFlattener.Flatten("n", 42, ObjectFlattener.ReflectionTypeInfo<int>(), JsonExpansionLimits.Default));
     }
 
     public enum Mode

@@ -19,7 +19,7 @@ internal static class StoredConfiguration
             .ToList();
 
     public static Dictionary<string, string?> Read(IEnumerable<KeyValuePair<string, string?>> paths) =>
-        ConfigurationProjection.From(Entries(paths), expandJsonValues: true).Values;
+        ConfigurationProjection.From(Entries(paths), JsonExpansionLimits.Default).Values;
 
     public static IConfigurationRoot Build(IEnumerable<KeyValuePair<string, string?>> paths) =>
         new ConfigurationBuilder().AddInMemoryCollection(Read(paths)).Build();

@@ -70,7 +70,7 @@ public class BucketProjectionPropertyTests
     {
         Batches.Sample(batches =>
         {
-            var projection = new BucketProjection(expandJsonValues: true);
+            var projection = new BucketProjection(JsonExpansionLimits.Default);
             var model = new Model();
             var view = ConfigurationView.Empty;
             foreach (var batch in batches)
@@ -90,7 +90,7 @@ public class BucketProjectionPropertyTests
     {
         Batches.Sample(batches =>
         {
-            var live = new BucketProjection(expandJsonValues: true);
+            var live = new BucketProjection(JsonExpansionLimits.Default);
             var liveWarnings = new List<ProjectionWarning>();
             var view = ConfigurationView.Empty;
             foreach (var batch in batches)
@@ -98,7 +98,7 @@ public class BucketProjectionPropertyTests
                 view = live.Apply(batch, view, liveWarnings);
             }
 
-            var staged = new BucketProjection(expandJsonValues: true);
+            var staged = new BucketProjection(JsonExpansionLimits.Default);
             var stagedWarnings = new List<ProjectionWarning>();
             foreach (var batch in batches)
             {
@@ -118,7 +118,7 @@ public class BucketProjectionPropertyTests
         var anyEntry = Gen.Select(anyKey, Gen.Int[0, 9].Select(n => n == 0), Gen.Byte.Array[0, 64]);
         BatchesOf(anyEntry).Sample(batches =>
         {
-            var projection = new BucketProjection(expandJsonValues: true);
+            var projection = new BucketProjection(JsonExpansionLimits.Default);
             var model = new Model();
             var view = ConfigurationView.Empty;
             foreach (var batch in batches)

@@ -4,7 +4,7 @@ namespace NatsKvConfig.Tests.Configuration;
 
 public class BucketProjectionTests
 {
-    private readonly BucketProjection _projection = new(expandJsonValues: true);
+    private readonly BucketProjection _projection = new(JsonExpansionLimits.Default);
     private readonly List<ProjectionWarning> _warnings = [];
     private ConfigurationView _view = ConfigurationView.Empty;
 
@@ -145,7 +145,7 @@ public class BucketProjectionTests
     [Fact]
     public void Json_stays_a_string_when_expansion_is_off()
     {
-        var projection = new BucketProjection(expandJsonValues: false);
+        var projection = new BucketProjection(jsonExpansion: null);
         var view = projection.Apply([Put("a", 1, """{"b":1}""")], ConfigurationView.Empty, _warnings);
 
         Assert.True(view.TryGetValue("a", out var value));
@@ -186,7 +186,7 @@ public class BucketProjectionTests
             Put("Db.Host", 3, "case-collision"),
             Put("gone", 4, "x"),
             Delete("gone", 5));
-        var snapshot = new ConfigurationSnapshot("b", "", true, DateTimeOffset.UnixEpoch, _projection.Revision, DateTimeOffset.UnixEpoch, _projection.Export());
+        var snapshot = new ConfigurationSnapshot("b", "", JsonExpansionLimits.Default, DateTimeOffset.UnixEpoch, _projection.Revision, DateTimeOffset.UnixEpoch, _projection.Export());
 
         var restored = BucketProjection.Restore(snapshot);
         var restoredView = restored.BuildView();

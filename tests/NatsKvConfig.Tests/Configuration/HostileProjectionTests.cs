@@ -5,7 +5,7 @@ namespace NatsKvConfig.Tests.Configuration;
 /// <summary>Explicit hostile entries through the projection: each is skipped or kept as documented, with one warning.</summary>
 public class HostileProjectionTests
 {
-    private readonly BucketProjection _projection = new(expandJsonValues: true);
+    private readonly BucketProjection _projection = new(JsonExpansionLimits.Default);
     private readonly List<ProjectionWarning> _warnings = [];
     private ConfigurationView _view = ConfigurationView.Empty;
 
@@ -58,19 +58,46 @@ public class HostileProjectionTests
     }
 
     [Fact]
-    public void A_hundred_thousand_element_array_expands_and_a_smaller_put_removes_every_stale_child()
+    public void A_hundred_thousand_element_array_stays_a_string_under_the_default_limits_and_expands_under_raised_ones()
     {
         var array = "[" + string.Join(",", Enumerable.Range(0, 100_000)) + "]";
 
-        Apply(Put("big", 1, array));
-        Assert.Equal(100_000, _view.Count);
-        Assert.Equal("99999", Get("big:99999"));
+        Apply(Put("big", 1, array), Put("after", 2, "applied"));
+        Assert.Equal(array, Get("big"));
+        Assert.Equal("applied", Get("after"));
+        var warning = Assert.Single(_warnings);
+        Assert.Equal((ProjectionWarningKind.JsonOverLimit, "big", 1UL, "MaxPaths = 10000"), (warning.Kind, warning.Key, warning.Revision, warning.Detail));
 
-        Apply(Put("big", 2, "[1]"));
-        Assert.Equal(1, _view.Count);
-        Assert.Equal("1", Get("big:0"));
-        Assert.Null(Get("big:1"));
-        Assert.Empty(_warnings);
+        var raised = new BucketProjection(JsonExpansionLimits.Default with { MaxPaths = 100_000, MaxTotalLength = 4 * 1024 * 1024 });
+        var view = raised.Apply([Put("big", 1, array)], ConfigurationView.Empty, _warnings);
+        Assert.Equal(100_000, view.Count);
+        Assert.True(view.TryGetValue("big:99999", out var last) && last == "99999");
+
+        view = raised.Apply([Put("big", 2, "[1]")], view, _warnings);
+        Assert.Equal(1, view.Count);
+        Assert.True(view.TryGetValue("big:0", out var first) && first == "1");
+        Assert.False(view.TryGetValue("big:1", out _));
+        Assert.Single(_warnings);
+    }
+
+    [Fact]
+    public void A_value_over_a_limit_is_a_plain_string_until_a_put_within_the_limits_expands_again()
+    {
+        var bomb = "{\"" + new string('A', 10_000) + "\":[" + string.Join(",", Enumerable.Repeat("0", 10_000)) + "]}";
+
+        Apply(Put("app", 1, """{"port":80}"""));
+        Apply(Put("app", 2, bomb), Put("other", 3, "v"));
+
+        Assert.Equal(bomb, Get("app"));
+        Assert.Null(Get("app:port"));
+        Assert.Equal("v", Get("other"));
+        Assert.Equal(2, _view.Count);
+        var warning = Assert.Single(_warnings);
+        Assert.Equal((ProjectionWarningKind.JsonOverLimit, "app", 2UL, "MaxPathLength = 1024"), (warning.Kind, warning.Key, warning.Revision, warning.Detail));
+
+        Apply(Put("app", 4, """{"port":81}"""));
+        Assert.Equal("81", Get("app:port"));
+        Assert.Null(Get("app"));
     }
 
     [Fact]

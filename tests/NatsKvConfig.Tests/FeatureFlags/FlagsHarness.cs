@@ -78,7 +78,7 @@ internal sealed class FlagConfigurationProvider : ConfigurationProvider
         {
             // The provider's own rule: a value that looks like JSON and parses expands; anything else stays a string.
             var expanded = new List<KeyValuePair<string, string?>>();
-            if (expandJsonValues && JsonValueExpander.LooksLikeJson(value) && JsonValueExpander.TryExpand(path, value, expanded))
+            if (expandJsonValues && JsonValueExpander.LooksLikeJson(value) && (JsonValueExpander.Expand(path, value, JsonExpansionLimits.Default, expanded) == JsonExpansionOutcome.Expanded))
             {
                 foreach (var (key, child) in expanded)
                 {

@@ -33,7 +33,7 @@ public class HostileJsonTests
         var value = Nest(10_000, open, close);
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.False(JsonValueExpander.TryExpand("p", value, output));
+        Assert.False(JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
         Assert.Empty(output);
     }
 
@@ -46,7 +46,7 @@ public class HostileJsonTests
         var value = Nest(depth, '{', '}');
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.Equal(expands, JsonValueExpander.TryExpand("p", value, output));
+        Assert.Equal(expands, (JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded));
         Assert.Equal(expands, AddJsonFileAccepts(value));
         if (expands)
         {
@@ -67,7 +67,7 @@ public class HostileJsonTests
     {
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.Equal(expands, JsonValueExpander.TryExpand("p", value, output));
+        Assert.Equal(expands, (JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded));
         Assert.Equal(expands, AddJsonFileAccepts(value));
         Assert.Equal(expands, output.Count > 0);
     }
@@ -82,7 +82,7 @@ public class HostileJsonTests
         // One rule is easier to trust: every repeated path is refused, and the value stays a plain string.
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.False(JsonValueExpander.TryExpand("p", value, output));
+        Assert.False(JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
         Assert.True(AddJsonFileAccepts(value));
     }
 
@@ -95,7 +95,7 @@ public class HostileJsonTests
     {
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.False(JsonValueExpander.TryExpand("p", value, output));
+        Assert.False(JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
         Assert.Empty(output);
         Assert.Null(JsonReference.Expand("p", value)); // AddJsonFile refuses them too
     }
@@ -105,19 +105,22 @@ public class HostileJsonTests
     {
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.True(JsonValueExpander.TryExpand("p", """{"e":"\uD83D\uDE00","n":"\u0000"}""", output));
+        Assert.True(JsonValueExpander.Expand("p", """{"e":"\uD83D\uDE00","n":"\u0000"}""", JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
 
         Assert.Equal(new Dictionary<string, string?> { ["p:e"] = "😀", ["p:n"] = "\0" }, output.ToDictionary());
     }
 
     [Fact]
-    public void An_array_of_a_hundred_thousand_elements_expands_to_as_many_paths()
+    public void An_array_of_a_hundred_thousand_elements_expands_to_as_many_paths_when_the_limits_allow_it()
     {
         const int Count = 100_000;
         var value = "[" + string.Join(",", Enumerable.Range(0, Count)) + "]";
         var output = new List<KeyValuePair<string, string?>>();
+        var raised = JsonExpansionLimits.Default with { MaxPaths = Count, MaxTotalLength = 4 * 1024 * 1024 };
 
-        Assert.True(JsonValueExpander.TryExpand("big", value, output));
+        Assert.Equal(JsonExpansionOutcome.OverMaxPaths, JsonValueExpander.Expand("big", value, JsonExpansionLimits.Default, output));
+        Assert.Empty(output);
+        Assert.Equal(JsonExpansionOutcome.Expanded, JsonValueExpander.Expand("big", value, raised, output));
 
         Assert.Equal(Count, output.Count);
         Assert.Equal(new KeyValuePair<string, string?>("big:99999", "99999"), output[^1]);
@@ -131,7 +134,7 @@ public class HostileJsonTests
         JsonishText.Sample(value =>
         {
             var output = new List<KeyValuePair<string, string?>> { new("sentinel", "kept") };
-            var expanded = JsonValueExpander.TryExpand("root", value, output);
+            var expanded = JsonValueExpander.Expand("root", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded;
             var expected = JsonReference.Expand("root", value);
 
             if (!expanded)
@@ -160,7 +163,7 @@ public class HostileJsonTests
         Gen.Byte.Array[0, 200].Select(bytes => "[" + Encoding.UTF8.GetString(bytes)).Sample(value =>
         {
             var output = new List<KeyValuePair<string, string?>>();
-            return JsonValueExpander.TryExpand("p", value, output) ? output.Count > 0 : output.Count == 0;
+            return (JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded) ? output.Count > 0 : output.Count == 0;
         }, iter: 10_000);
     }
 

@@ -10,7 +10,7 @@ public class JsonValueExpanderTests
     {
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.True(JsonValueExpander.TryExpand("features:new_ui", """{"enabled":true,"rollout":50,"allowed_users":["admin"]}""", output));
+        Assert.True(JsonValueExpander.Expand("features:new_ui", """{"enabled":true,"rollout":50,"allowed_users":["admin"]}""", JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
 
         Assert.Equal(
             new Dictionary<string, string?>
@@ -36,7 +36,7 @@ public class JsonValueExpanderTests
             .ToDictionary(StringComparer.OrdinalIgnoreCase);
 
         var output = new List<KeyValuePair<string, string?>>();
-        Assert.True(JsonValueExpander.TryExpand("root", json, output));
+        Assert.True(JsonValueExpander.Expand("root", json, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
         var actual = output.ToDictionary(p => p.Key["root:".Length..], p => p.Value, StringComparer.OrdinalIgnoreCase);
 
         Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
@@ -54,7 +54,7 @@ public class JsonValueExpanderTests
     {
         var output = new List<KeyValuePair<string, string?>>();
 
-        Assert.False(JsonValueExpander.TryExpand("p", value, output));
+        Assert.False(JsonValueExpander.Expand("p", value, JsonExpansionLimits.Default, output) == JsonExpansionOutcome.Expanded);
         Assert.Empty(output);
     }
 

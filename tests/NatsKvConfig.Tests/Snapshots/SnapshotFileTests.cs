@@ -23,7 +23,7 @@ public sealed class SnapshotFileTests : IDisposable
     private static ConfigurationSnapshot Sample(params SnapshotEntry[] entries) => new(
         "bucket",
         "prefix",
-        ExpandJsonValues: true,
+        JsonExpansion: JsonExpansionLimits.Default,
         new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero),
         Revision: 42,
         new DateTimeOffset(2026, 11, 26, 13, 0, 0, TimeSpan.Zero),
@@ -40,7 +40,7 @@ public sealed class SnapshotFileTests : IDisposable
     {
         Assert.Equal(expected.Bucket, actual.Bucket);
         Assert.Equal(expected.KeyPrefix, actual.KeyPrefix);
-        Assert.Equal(expected.ExpandJsonValues, actual.ExpandJsonValues);
+        Assert.Equal(expected.JsonExpansion, actual.JsonExpansion);
         Assert.Equal(expected.StreamCreated, actual.StreamCreated);
         Assert.Equal(expected.Revision, actual.Revision);
         Assert.Equal(expected.WrittenAt, actual.WrittenAt);
@@ -174,16 +174,44 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
-    public void A_version_1_snapshot_with_every_string_in_utf16_is_still_read()
+    public void A_version_1_snapshot_with_every_string_in_utf16_is_still_read_when_it_expanded_no_json()
     {
         var path = NewPath();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var snapshot = Sample(SomeEntries);
+        var snapshot = Sample(SomeEntries) with { JsonExpansion = null };
 
         File.WriteAllBytes(path, WriteVersion1(snapshot));
 
         Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
         AssertSame(snapshot, read!);
+    }
+
+    [Fact]
+    public void A_snapshot_of_an_earlier_version_that_expanded_json_without_limits_is_refused_with_the_reason()
+    {
+        var path = NewPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        File.WriteAllBytes(path, WriteVersion1(Sample(SomeEntries)));
+
+        Assert.False(SnapshotFile.TryRead(path, out var read, out var reason));
+        Assert.Null(read);
+        Assert.Equal("it was written by an earlier version of NatsKvConfig, which expanded JSON values without limits", reason);
+    }
+
+    [Fact]
+    public void The_json_expansion_limits_are_written_read_back_and_must_match()
+    {
+        var path = NewPath();
+        var limits = JsonExpansionLimits.Default with { MaxPaths = 123, MaxPathLength = 45, MaxTotalLength = 6_789, MaxExpansionRatio = 3 };
+
+        SnapshotFile.Write(path, Sample(SomeEntries) with { JsonExpansion = limits });
+
+        Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
+        Assert.Equal(limits, read!.JsonExpansion);
+        Assert.True(read.Matches("bucket", "prefix", limits with { }));
+        Assert.False(read.Matches("bucket", "prefix", JsonExpansionLimits.Default));
+        Assert.False(read.Matches("bucket", "prefix", jsonExpansion: null));
     }
 
     /// <summary>The layout version 1 wrote: every string as its length in UTF-16 code units (-1 for null), then the units.</summary>
@@ -202,7 +230,7 @@ public sealed class SnapshotFileTests : IDisposable
         Int32(1);
         Text(snapshot.Bucket);
         Text(snapshot.KeyPrefix);
-        Int32(snapshot.ExpandJsonValues ? 1 : 0);
+        Int32(snapshot.JsonExpansion is null ? 0 : 1);
         Int64(snapshot.StreamCreated.UtcTicks);
         Int64((long)snapshot.Revision);
         Int64(snapshot.WrittenAt.UtcTicks);
