@@ -31,6 +31,11 @@ public class HostileInputTests
         ["JSON repeating a property"] = new("dup", Utf8($$"""{"{{Secret}}":1,"{{Secret.ToUpperInvariant()}}":2}"""), 2003, KeptAsString: true),
         ["JSON escaping a lone surrogate"] = new("surrogate", Utf8($$"""{"password":"{{Secret}}\uD800"}"""), 2003, KeptAsString: true),
         ["JSON that does not parse"] = new("broken", Utf8($$"""{"{{Secret}}":"""), 2003, KeptAsString: true),
+        ["JSON of 30 KB expanding into 10,000 paths of 10,000 characters"] = new("bomb", Utf8(LongNameOverNumbers(10_000, 10_000)), 2005, KeptAsString: true),
+        ["the same JSON at NATS's 1 MiB max payload"] = new("bomb.max", Utf8(LongNameOverNumbers(10_000, 500_000)), 2005, KeptAsString: true),
+        ["JSON of 20,000 numbers"] = new("wide", Utf8($$"""{"{{Secret}}":[{{string.Join(",", Enumerable.Repeat("0", 20_000))}}]}"""), 2005, KeptAsString: true),
+        ["JSON 60 levels deep with 40-character names"] = new("deep.names", Utf8(string.Concat(Enumerable.Range(0, 60).Select(i => $"{{\"{Secret}{new string('n', 34)}{i}\":")) + "1" + new string('}', 60)), 2005, KeptAsString: true),
+        ["JSON repeating a 1,000-character name on 3,000 numbers"] = new("long.names", Utf8(LongNameOverNumbers(1_000, 3_000)), 2005, KeptAsString: true),
         ["a key with an escape that is not hex"] = new("bad=ZZ", Utf8(Secret), 2001),
         ["a key with a truncated UTF-8 escape"] = new("bad.=C3", Utf8(Secret), 2001),
         ["a key with a character keys may not hold"] = new("bad#key", Utf8(Secret), 2001, Raw: true),
@@ -84,7 +89,7 @@ public class HostileInputTests
     }
 
     [Fact]
-    public async Task Values_near_the_server_s_max_payload_and_arrays_of_100k_elements_load_and_change_live()
+    public async Task Values_near_the_server_s_max_payload_and_arrays_of_100k_elements_under_raised_limits_load_and_change_live()
     {
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
@@ -95,7 +100,11 @@ public class HostileInputTests
         await bucket.PutAsync("big.array", array);
         var logs = new CapturingLoggerProvider();
 
-        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+        // 100,000 paths and about 2 million characters: past the default JSON expansion limits, so raised for it.
+        using var root = ProviderHarness.Build(
+            bucket,
+            s => s.JsonExpansionLimits = JsonExpansionLimits.Default with { MaxPaths = 100_000, MaxTotalLength = 4 * 1024 * 1024 },
+            logs.CreateFactory());
 
         Assert.Equal(nearMax, root["big:text"]);
         Assert.Equal("0", root["big:array:0"]);
@@ -217,6 +226,10 @@ public class HostileInputTests
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    // {"s3cr3tAAA…":[0,0,…]}: every path repeats the long name, so the expansion is the name's length times the count.
+    private static string LongNameOverNumbers(int nameLength, int count) =>
+        "{\"" + Secret + new string('A', nameLength - Secret.Length) + "\":[" + string.Join(",", Enumerable.Repeat("0", count)) + "]}";
 
     // Random bytes, with the (near certain) invalidity checked rather than assumed.
     private static byte[] RandomInvalidUtf8(int length)
