@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -188,6 +189,22 @@ public class KeepLastValidBindingFailureTests
         using var scope = harness.Services.CreateScope();
         Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<IOptionsSnapshot<TypedOptions>>().Value);
         Assert.Empty(harness.Logs.WithId(5003));
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_still_fails_start_up_on_a_value_the_binder_cannot_convert()
+    {
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(Initial(($"{Section}:Port", "80 80")));
+        builder.Services.AddOptions<TypedOptions>()
+            .Bind(builder.Configuration.GetSection(Section))
+            .KeepLastValidOnReload()
+            .ValidateOnStart();
+        using var host = builder.Build();
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains($"'{Section}:Port'", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
