@@ -74,6 +74,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Options {OptionsType} (name '{OptionsName}') failed validation on reload and have no earlier valid value to keep: {Failures}; reading them throws until a valid change arrives")]
     public static partial void OptionsInvalidWithoutLastValid(ILogger logger, string optionsType, string optionsName, string failures);
 
+    // 5003-5006: the binder's message names the value, so these take only the path and target type read from it
+    // (OptionsBindingFailure), and never the exception.
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Rejected a reload of options {OptionsType} (name '{OptionsName}'): the value at '{ConfigurationPath}' cannot be converted to {TargetType}; keeping the last valid value")]
+    public static partial void OptionsReloadBindingRejected(ILogger logger, string optionsType, string optionsName, string configurationPath, string targetType);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Options {OptionsType} (name '{OptionsName}') could not be bound on reload: the value at '{ConfigurationPath}' cannot be converted to {TargetType}, and there is no earlier valid value to keep; reading them throws until a valid change arrives")]
+    public static partial void OptionsBindingFailedWithoutLastValid(ILogger logger, string optionsType, string optionsName, string configurationPath, string targetType);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Rejected a reload of options {OptionsType} (name '{OptionsName}'): building them threw an InvalidOperationException from {ExceptionSource} that names no configuration path; keeping the last valid value")]
+    public static partial void OptionsReloadBuildRejected(ILogger logger, string optionsType, string optionsName, string exceptionSource);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Options {OptionsType} (name '{OptionsName}') could not be built on reload: an InvalidOperationException from {ExceptionSource} that names no configuration path, and there is no earlier valid value to keep; reading them throws until a valid change arrives")]
+    public static partial void OptionsBuildFailedWithoutLastValid(ILogger logger, string optionsType, string optionsName, string exceptionSource);
+
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Serving configuration of NATS KV bucket '{Bucket}' from the snapshot '{SnapshotPath}' (revision {Revision}, written {AgeSeconds} s ago): the bucket could not be reached within {TimeoutMs} ms; retrying, and catching up from revision {NextRevision} once it is reachable")]
     public static partial void ServingSnapshot(ILogger logger, Exception? exception, string bucket, string snapshotPath, ulong revision, long ageSeconds, long timeoutMs, ulong nextRevision);
 

@@ -7,7 +7,7 @@ namespace NatsKvConfig;
 /// <summary>
 /// Reports whether the app runs the configuration its NATS KV buckets hold: Healthy when every provider is
 /// connected and caught up; Degraded when one is disconnected, catching up, serving its snapshot, or a push
-/// was rejected by options validation; Unhealthy when one never loaded.
+/// was rejected by options validation or binding; Unhealthy when one never loaded.
 /// </summary>
 internal sealed class NatsKvConfigurationHealthCheck : IHealthCheck
 {
@@ -64,7 +64,7 @@ internal sealed class NatsKvConfigurationHealthCheck : IHealthCheck
             status = Worse(status, HealthStatus.Degraded);
             var revisions = string.Join(", ", providers.Select(p => p.AppliedRevision.ToString(CultureInfo.InvariantCulture)));
             reasons.Add(
-                $"the last push was rejected by validation: options {rejection.OptionsType.Name}{(rejection.OptionsName.Length == 0 ? string.Empty : $" '{rejection.OptionsName}'")} " +
+                $"the last push was rejected by {(rejection.Kind == OptionsRejectionKind.Binding ? "binding" : "validation")}: options {rejection.OptionsType.Name}{(rejection.OptionsName.Length == 0 ? string.Empty : $" '{rejection.OptionsName}'")} " +
                 $"at revision {revisions}, {Age(now - rejection.RejectedAt)} ago ({string.Join("; ", rejection.Failures)}); " +
                 (rejection.KeptLastValid ? "the last valid value is in use" : "there is no valid value to use"));
             data[$"rejected.{rejection.OptionsType.Name}{(rejection.OptionsName.Length == 0 ? string.Empty : "." + rejection.OptionsName)}"] = rejection.RejectedAt.ToString("O", CultureInfo.InvariantCulture);

@@ -6,7 +6,7 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// Builds options with the framework's factory and, for names that keep their last valid value, answers a
-/// validation failure with that value instead of the exception once there is one.
+/// validation or binding failure with that value instead of the exception once there is one.
 /// </summary>
 /// <param name="inner">The framework's factory.</param>
 /// <param name="lastValid">Which names keep their last valid value, and where rejections are reported.</param>
@@ -46,6 +46,16 @@ internal sealed class KeepLastValidOptionsFactory<[DynamicallyAccessedMembers(Dy
             if (reports)
             {
                 lastValid.Rejections.Rejected(typeof(TOptions), name, exception.Failures, keptLastValid: true);
+            }
+
+            return kept;
+        }
+        catch (InvalidOperationException exception) when (OptionsBindingFailure.IsBindingFailure(exception) && TryGetKept(name, out var kept))
+        {
+            // A value the binder cannot convert ("80 80" for an int) is kept out exactly like a validation failure.
+            if (reports)
+            {
+                lastValid.Rejections.BindingRejected(typeof(TOptions), name, OptionsBindingFailure.From(exception), keptLastValid: true);
             }
 
             return kept;

@@ -6,11 +6,11 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// The framework's <see cref="OptionsMonitor{TOptions}"/>, except that for names keeping their last valid value a
-/// reload that fails validation is not announced and does not throw out of the change callback.
+/// reload that fails validation or binding is not announced and does not throw out of the change callback.
 /// </summary>
 /// <remarks>
 /// The framework's monitor rebuilds on change with <c>_cache.TryRemove(name); Get(name); _onChange(...)</c>: its
-/// validation exception would escape into the configuration provider's reload, and its listeners would be told
+/// validation or binding exception would escape into the configuration provider's reload, and its listeners would be told
 /// even when the factory handed back the previous value. Names not opted in behave exactly as there.
 /// </remarks>
 /// <typeparam name="TOptions">The options type.</typeparam>
@@ -90,6 +90,11 @@ internal sealed class KeepLastValidOptionsMonitor<[DynamicallyAccessedMembers(Dy
         {
             // Nothing valid to keep yet. Readers get the exception, as without KeepLastValidOnReload; the reload does not.
             _factory.LastValid.Rejections.Rejected(typeof(TOptions), name, exception.Failures, keptLastValid: false);
+            return;
+        }
+        catch (InvalidOperationException exception) when (OptionsBindingFailure.IsBindingFailure(exception))
+        {
+            _factory.LastValid.Rejections.BindingRejected(typeof(TOptions), name, OptionsBindingFailure.From(exception), keptLastValid: false);
             return;
         }
 

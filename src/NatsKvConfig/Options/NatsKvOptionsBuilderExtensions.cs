@@ -13,20 +13,23 @@ public static class NatsKvOptionsBuilderExtensions
 {
     /// <summary>
     /// Keeps the last valid <typeparamref name="TOptions"/> of this name when a configuration reload makes it fail
-    /// validation (<c>Validate</c>, <c>ValidateDataAnnotations</c>, any <see cref="IValidateOptions{TOptions}"/>).
+    /// validation (<c>Validate</c>, <c>ValidateDataAnnotations</c>, any <see cref="IValidateOptions{TOptions}"/>) or
+    /// binding (a value the binder cannot convert, such as <c>"80 80"</c> for an <see cref="int"/>).
     /// </summary>
     /// <remarks>
     /// <para>
     /// After a rejected reload <see cref="IOptionsMonitor{TOptions}"/> goes on returning the last valid value, its
-    /// <c>OnChange</c> listeners are not called, nothing throws out of the reload, and the rejection is logged
-    /// (event 5001, failure messages only, never values) and counted (<c>natskvconfig.options.validation_rejections</c>
-    /// on meter <c>NatsKvConfig</c>). The next valid reload is applied and announced as usual.
+    /// <c>OnChange</c> listeners are not called, nothing throws out of the reload or to readers, and the rejection is
+    /// logged (event 5001 with the validation failure messages, 5003 with the configuration path and target type of
+    /// a binding failure; never values) and counted (<c>natskvconfig.options.validation_rejections</c> on meter
+    /// <c>NatsKvConfig</c>, tagged <c>options.failure</c> = <c>validation</c> or <c>binding</c>), once while the same
+    /// rejection stands. The next valid reload is applied and announced as usual.
     /// </para>
     /// <para>
-    /// The first value of a name has nothing to fall back on: it throws <see cref="OptionsValidationException"/> as
-    /// usual, so <c>ValidateOnStart()</c> still fails start-up fast. <see cref="IOptionsSnapshot{TOptions}"/> and
-    /// <see cref="IOptions{TOptions}"/> also get the last valid value instead of an exception once one exists.
-    /// Only validation failures are kept from; a value the binder cannot convert still throws as without this.
+    /// The first value of a name has nothing to fall back on: it throws as usual (<see cref="OptionsValidationException"/>,
+    /// or the binder's <see cref="InvalidOperationException"/>), so <c>ValidateOnStart()</c> still fails start-up fast.
+    /// <see cref="IOptionsSnapshot{TOptions}"/> and <see cref="IOptions{TOptions}"/> also get the last valid value
+    /// instead of an exception once one exists.
     /// </para>
     /// <para>
     /// This registers an <see cref="IOptionsFactory{TOptions}"/> and an <see cref="IOptionsMonitor{TOptions}"/> for

@@ -144,4 +144,31 @@ public class HealthCheckTests
         await Eventually.TrueAsync(() => monitor.CurrentValue.Port == 9090, "the valid push is applied");
         Assert.Equal(HealthStatus.Healthy, (await CheckAsync(services)).Status);
     }
+
+    [Fact]
+    public async Task A_push_the_binder_cannot_convert_is_degraded_naming_path_and_type_but_not_the_value_until_a_good_one_arrives()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("app.port", "8080");
+        using var root = ProviderHarness.Build(bucket);
+        await using var services = Services(root, s => s
+            .AddOptions<AppOptions>()
+            .Bind(root.GetSection("app"))
+            .KeepLastValidOnReload());
+        var monitor = services.GetRequiredService<IOptionsMonitor<AppOptions>>();
+        Assert.Equal(8080, monitor.CurrentValue.Port);
+
+        await bucket.PutAsync("app.port", "80 80");
+        await Eventually.TrueAsync(async () => (await CheckAsync(services)).Status == HealthStatus.Degraded, "the rejection degrades health");
+        var entry = await CheckAsync(services);
+        Assert.Contains("rejected by binding", entry.Description, StringComparison.Ordinal);
+        Assert.Contains("the value at 'app:Port' cannot be converted to System.Int32", entry.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("80 80", entry.Description, StringComparison.Ordinal);
+        Assert.Equal(8080, monitor.CurrentValue.Port);
+
+        await bucket.PutAsync("app.port", "9090");
+        await Eventually.TrueAsync(() => monitor.CurrentValue.Port == 9090, "the good push is applied");
+        Assert.Equal(HealthStatus.Healthy, (await CheckAsync(services)).Status);
+    }
 }

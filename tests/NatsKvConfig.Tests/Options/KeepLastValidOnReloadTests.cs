@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -288,24 +287,10 @@ public class KeepLastValidOnReloadTests
     }
 
     [Fact]
-    public void Each_rejected_reload_is_counted_once_with_type_and_name_tags()
+    public void Each_rejection_is_counted_once_while_it_stands_with_type_name_and_failure_tags()
     {
         using var harness = ValidatedServer();
-        var meterFactory = harness.Services.GetRequiredService<IMeterFactory>();
-        var measurements = new ConcurrentQueue<(long Value, Dictionary<string, object?> Tags)>();
-        using var meterListener = new MeterListener();
-        meterListener.InstrumentPublished = (instrument, listener) =>
-        {
-            // Only this test's service provider: other tests' meters share the name.
-            if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == "NatsKvConfig"
-                && instrument.Name == "natskvconfig.options.validation_rejections")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        meterListener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            measurements.Enqueue((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
-        meterListener.Start();
+        using var counter = new RejectionMeasurements(harness.Services);
         var monitor = harness.Monitor;
         _ = monitor.CurrentValue;
 
@@ -316,16 +301,64 @@ public class KeepLastValidOnReloadTests
         }
 
         _ = monitor.CurrentValue;
-        harness.Push(("Port", "-2"));
-        harness.Push(("Port", "81"));
 
-        Assert.Equal(2, measurements.Sum(m => m.Value));
-        Assert.All(measurements, m =>
+        // Still the same failure: an unrelated reload, and another invalid port, are the standing rejection.
+        harness.Push(("Unrelated", "x"));
+        harness.Push(("Port", "-2"));
+        Assert.Equal(1, counter.Total);
+        Assert.Single(harness.Logs.WithId(5001));
+
+        harness.Push(("Port", "81"));
+        harness.Push(("Port", "-3"));
+
+        Assert.Equal(2, counter.Total);
+        Assert.All(counter.All, m =>
         {
             Assert.Equal("ServerOptions", m.Tags["options.type"]);
             Assert.Equal("", m.Tags["options.name"]);
+            Assert.Equal("validation", m.Tags["options.failure"]);
         });
         Assert.Equal(2, harness.Logs.WithId(5001).Count());
+    }
+
+    [Fact]
+    public void A_still_standing_rejection_is_not_logged_again_when_an_unrelated_reload_rebuilds_the_options()
+    {
+        using var harness = ValidatedServer();
+        var monitor = harness.Monitor;
+        var before = monitor.CurrentValue;
+        var rejections = harness.Services.GetRequiredService<OptionsValidationRejections>();
+        harness.Push(("Port", "-1"));
+        Assert.True(rejections.TryGetLast(typeof(ServerOptions), "", out var first));
+
+        harness.Push(("Unrelated", "1"));
+        harness.Push(("Unrelated", "2"));
+
+        Assert.Same(before, monitor.CurrentValue);
+        Assert.Single(harness.Logs.WithId(5001));
+        Assert.True(rejections.TryGetLast(typeof(ServerOptions), "", out var standing));
+        Assert.Same(first, standing);
+    }
+
+    [Fact]
+    public void A_different_validation_failure_while_one_stands_is_logged_again()
+    {
+        using var harness = new OptionsHarness(
+            Values(("Host", "db"), ("Port", "80")),
+            (services, configuration) => services.AddOptions<ServerOptions>()
+                .Bind(configuration)
+                .Validate(o => o.Port > 0, PortMustBePositive)
+                .Validate(o => o.Host.Length <= 10, "Host is too long")
+                .KeepLastValidOnReload());
+        _ = harness.Monitor.CurrentValue;
+
+        harness.Push(("Port", "-1"));
+        harness.Push(("Host", "a-very-long-host-name"));
+
+        Assert.Collection(
+            harness.Logs.WithId(5001),
+            first => Assert.DoesNotContain("Host is too long", first.Message, StringComparison.Ordinal),
+            second => Assert.Contains("Host is too long", second.Message, StringComparison.Ordinal));
     }
 
     [Fact]
