@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using NatsKvConfig.IntegrationTests.Infrastructure;
 
@@ -145,6 +147,43 @@ public class LiveReloadTests
 
         await bucket.PutAsync("a", "2");
         await Eventually.TrueAsync(() => root["a"] == "2", "later changes still arrive");
+    }
+
+    [Fact]
+    public async Task Options_the_binder_cannot_convert_without_KeepLastValidOnReload_are_logged_by_path_and_type_never_by_value()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("server.port", "80");
+        var logs = new CapturingLoggerProvider();
+        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+        var services = new ServiceCollection();
+        services.AddOptions<PortOptions>().Bind(root.GetSection("server"));
+        services.AddSingleton<IConfiguration>(root);
+        using var provider = services.BuildServiceProvider();
+        var monitor = provider.GetRequiredService<IOptionsMonitor<PortOptions>>();
+        Assert.Equal(80, monitor.CurrentValue.Port);
+
+        // The framework's monitor rebinds inside the provider's reload and throws the binder's exception, which
+        // quotes the value: it must reach the log as path and type only.
+        await bucket.PutAsync("server.port", "80 s3cr3t");
+        await Eventually.TrueAsync(() => logs.Has(4005), "the failed rebind is logged");
+
+        var logged = Assert.Single(logs.Ours, e => e.EventId == 4005);
+        Assert.Contains("'server:port'", logged.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("System.Int32", logged.Message, StringComparison.Ordinal);
+        Assert.Null(logged.Exception);
+        Assert.False(logs.Has(4001));
+        Assert.DoesNotContain(logs.Entries, e => e.Everything.Contains("s3cr3t", StringComparison.Ordinal));
+
+        await bucket.PutAsync("server.port", "81");
+        await Eventually.TrueAsync(() => root["server:port"] == "81", "a good value arrives");
+        Assert.Equal(81, monitor.CurrentValue.Port);
+    }
+
+    public sealed class PortOptions
+    {
+        public int Port { get; set; }
     }
 
     [Fact]

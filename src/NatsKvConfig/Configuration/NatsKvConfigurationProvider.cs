@@ -549,8 +549,16 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
         catch (Exception exception)
         {
-            // A listener (options validation, say) threw: its problem is logged, the watch goes on.
-            Log.ReloadListenerFailed(_logger, exception, Bucket, AppliedRevision);
+            // A listener (options validation, say) threw: its problem is logged, the watch goes on. The binder's
+            // exception quotes the value it could not convert, so that one is logged by path and type only.
+            if (OptionsBindingFailure.DescribeIfBindingFailure(exception) is { } failures)
+            {
+                Log.ReloadListenerBindingFailed(_logger, Bucket, AppliedRevision, failures);
+            }
+            else
+            {
+                Log.ReloadListenerFailed(_logger, exception, Bucket, AppliedRevision);
+            }
         }
     }
 

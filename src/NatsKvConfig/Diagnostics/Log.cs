@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "A configuration change listener threw while reloading bucket '{Bucket}' at revision {Revision}; the watch goes on")]
     public static partial void ReloadListenerFailed(ILogger logger, Exception exception, string bucket, ulong revision);
 
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "A configuration change listener failed to bind options while reloading bucket '{Bucket}' at revision {Revision}: {Failures}; the watch goes on (use KeepLastValidOnReload to keep the last valid options)")]
+    public static partial void ReloadListenerBindingFailed(ILogger logger, string bucket, ulong revision, string failures);
+
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "The watch of NATS KV bucket '{Bucket}' did not stop within {TimeoutMs} ms of disposal")]
     public static partial void DisposeTimedOut(ILogger logger, string bucket, long timeoutMs);
 

@@ -53,6 +53,24 @@ internal sealed record OptionsBindingFailure(string? Path, string? TargetType, s
         return new OptionsBindingFailure(null, null, exception.Source ?? "an unknown source");
     }
 
+    /// <summary>
+    /// When <paramref name="exception"/> is, or (as an <see cref="AggregateException"/> from a reload's callbacks)
+    /// holds, the binder's failure to convert a value (its message has the binder's shape): a description of each
+    /// exception it holds that never quotes a value — binding failures by path and type, any other by its type
+    /// only. <see langword="null"/> when it holds none, so the caller may log it whole.
+    /// </summary>
+    public static string? DescribeIfBindingFailure(Exception exception)
+    {
+        IReadOnlyList<Exception> exceptions = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
+        var failures = exceptions.Select(e => IsBindingFailure(e) ? From(e) : null).ToList();
+        if (!failures.Any(f => f?.Path is not null))
+        {
+            return null; // no binder message among them: nothing quotes a value of ours
+        }
+
+        return string.Join("; ", exceptions.Zip(failures, (e, f) => f?.Path is not null ? f.Description : $"{e.GetType().FullName} from {e.Source ?? "an unknown source"}"));
+    }
+
     private static bool TryParse(string message, out string? path, out string? targetType)
     {
         path = null;
