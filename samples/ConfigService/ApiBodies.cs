@@ -12,5 +12,8 @@ internal sealed record EntryBody(string Key, string? Path, string? Value, ulong 
 /// <summary>What a write returns.</summary>
 internal sealed record RevisionBody(string Key, string Path, ulong Revision);
 
-/// <summary>What a rollback returns: the revision restored from, the key's revision now, and whether anything was written.</summary>
-internal sealed record RollbackBody(string Key, string Path, ulong RolledBackTo, ulong? Revision, bool Changed);
+/// <summary>
+/// What a rollback returns: the revision restored from, the key's revision now (null once deleted), whether anything
+/// was written, and whether the rollback deleted the key (only with <c>allowDelete=true</c>).
+/// </summary>
+internal sealed record RollbackBody(string Key, string Path, ulong RolledBackTo, ulong? Revision, bool Changed, bool Deleted);

@@ -124,7 +124,7 @@ internal static class ConfigEndpoints
                 : Results.Ok(history.Select(EntryBody.From));
         });
 
-    private static Task<IResult> RollbackAsync(string key, string? revision, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+    private static Task<IResult> RollbackAsync(string key, string? revision, string? allowDelete, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
         WithKeyAsync(context, key, logger, async configKey =>
         {
             if (!ulong.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to == 0)
@@ -132,16 +132,21 @@ internal static class ConfigEndpoints
                 return ApiErrors.Error(StatusCodes.Status400BadRequest, "give the revision to roll back to: ?revision=N (see the key's history)");
             }
 
+            if (!TryParseFlag(allowDelete, out var mayDelete))
+            {
+                return ApiErrors.Error(StatusCodes.Status400BadRequest, "allowDelete must be true or false");
+            }
+
             try
             {
-                var result = await client.RollbackAsync(configKey, to, cancellationToken);
+                var result = await client.RollbackAsync(configKey, to, new NatsKvRollbackOptions { AllowDelete = mayDelete }, cancellationToken);
                 var current = await client.GetAsync(configKey, cancellationToken);
                 if (current is not null)
                 {
                     SetETag(context, current.Revision);
                 }
 
-                return Results.Ok(new RollbackBody(configKey.Key, configKey.Path, to, current?.Revision, !result.Plan.IsEmpty));
+                return Results.Ok(new RollbackBody(configKey.Key, configKey.Path, to, current?.Revision, !result.Plan.IsEmpty, result.Plan.Removed.Count > 0));
             }
             catch (NatsKvRevisionConflictException conflict)
             {
@@ -203,6 +208,13 @@ internal static class ConfigEndpoints
         return ifMatch.Count == 1 && !ifMatch[0].IsWeak && ulong.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
             ? (revision, null)
             : (0, ApiErrors.Error(StatusCodes.Status400BadRequest, "If-Match must be one strong ETag: the key's revision in quotes, e.g. \"12\""));
+    }
+
+    /// <summary>An optional query flag: absent is false; otherwise <c>true</c> or <c>false</c>, in any case.</summary>
+    private static bool TryParseFlag(string? text, out bool value)
+    {
+        value = false;
+        return string.IsNullOrEmpty(text) || bool.TryParse(text, out value);
     }
 
     private static void SetETag(HttpContext context, ulong revision) =>

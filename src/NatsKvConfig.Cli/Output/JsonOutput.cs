@@ -103,6 +103,13 @@ internal static class JsonOutput
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("deletedKeys");
+        foreach (var change in plan.Removed)
+        {
+            writer.WriteStringValue(change.Key);
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
     }
 

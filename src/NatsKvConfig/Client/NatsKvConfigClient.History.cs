@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace NatsKvConfig;
 
 public sealed partial class NatsKvConfigClient
@@ -25,18 +27,40 @@ public sealed partial class NatsKvConfigClient
         await ReadEntriesAsync(_keys.Filters(SectionScope.For(section)), history: true, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Plans setting the key back to its state at revision <paramref name="toRevision"/> (the value it held just after
-    /// that bucket revision; deleted if it had none then), writing nothing.
+    /// Plans setting the key back to its value at revision <paramref name="toRevision"/> (the value it held just after
+    /// that bucket revision), writing nothing. Refuses when the key had no value then: see
+    /// <see cref="PlanRollbackAsync(NatsKvConfigKey, ulong, NatsKvRollbackOptions?, CancellationToken)"/> to allow that.
     /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="toRevision">A revision, such as one from <see cref="GetHistoryAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A plan of at most one change; empty when the key already holds that value.</returns>
+    /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision: rolling back would delete it.</exception>
     /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
     /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The revision is 0, or newer than the bucket's last.</exception>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
-    public async Task<NatsKvConfigPlan> PlanRollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default)
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
+    public Task<NatsKvConfigPlan> PlanRollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default) =>
+        PlanRollbackAsync(key, toRevision, null, cancellationToken);
+
+    /// <summary>
+    /// Plans setting the key back to its state at revision <paramref name="toRevision"/>, writing nothing. When the
+    /// key had no value then (it did not exist yet, or was deleted), the plan deletes it only with
+    /// <see cref="NatsKvRollbackOptions.AllowDelete"/>; otherwise the rollback is refused.
+    /// </summary>
+    /// <param name="key">A configuration path or a NATS key.</param>
+    /// <param name="toRevision">A revision, such as one from <see cref="GetHistoryAsync"/>.</param>
+    /// <param name="options">Whether the rollback may delete the key; <see langword="null"/> for the defaults (it may not).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A plan of at most one change; empty when the key already holds that value (or has none, as then).</returns>
+    /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision and deleting was not allowed.</exception>
+    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
+    /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The revision is 0, or newer than the bucket's last.</exception>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
+    public async Task<NatsKvConfigPlan> PlanRollbackAsync(NatsKvConfigKey key, ulong toRevision, NatsKvRollbackOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var point = NatsKvHistoryPoint.AtRevision(toRevision);
@@ -47,24 +71,54 @@ public sealed partial class NatsKvConfigClient
         }
 
         var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
-        return NewPlan(key.Path, HistoryRestorePlanner.Plan(Bucket, history, point, limits, sentinelKey: null));
+        var plan = NewPlan(key.Path, HistoryRestorePlanner.Plan(Bucket, history, point, limits, sentinelKey: null));
+        if (plan.Removed.Count > 0 && options is not { AllowDelete: true })
+        {
+            // The value at that point is "none": only an explicit request may turn a rollback into a delete.
+            var then = history.LastOrDefault(e => e.Revision <= toRevision);
+            throw new NatsKvRollbackWouldDeleteException(Bucket, history[^1].Key, toRevision, history[^1].Revision, then?.Revision);
+        }
+
+        return plan;
     }
 
     /// <summary>
-    /// Sets the key back to its state at revision <paramref name="toRevision"/>, as a compare-and-swap on its current
-    /// revision; then bumps the sentinel key, if any.
+    /// Sets the key back to its value at revision <paramref name="toRevision"/>, as a compare-and-swap on its current
+    /// revision; then bumps the sentinel key, if any. Refuses when the key had no value then: see
+    /// <see cref="RollbackAsync(NatsKvConfigKey, ulong, NatsKvRollbackOptions?, CancellationToken)"/> to allow that.
     /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="toRevision">A revision, such as one from <see cref="GetHistoryAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>What was written (nothing when the key already holds that value).</returns>
+    /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision: rolling back would delete it; nothing is written.</exception>
     /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
     /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
     /// <exception cref="NatsKvRevisionConflictException">The key changed while rolling back.</exception>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
-    public async Task<NatsKvConfigApplyResult> RollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default)
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
+    public Task<NatsKvConfigApplyResult> RollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default) =>
+        RollbackAsync(key, toRevision, null, cancellationToken);
+
+    /// <summary>
+    /// Sets the key back to its state at revision <paramref name="toRevision"/>, as a compare-and-swap on its current
+    /// revision; then bumps the sentinel key, if any. When the key had no value then, it is deleted only with
+    /// <see cref="NatsKvRollbackOptions.AllowDelete"/>; otherwise the rollback is refused and nothing is written.
+    /// </summary>
+    /// <param name="key">A configuration path or a NATS key.</param>
+    /// <param name="toRevision">A revision, such as one from <see cref="GetHistoryAsync"/>.</param>
+    /// <param name="options">Whether the rollback may delete the key; <see langword="null"/> for the defaults (it may not).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What was written (nothing when the key already holds that value).</returns>
+    /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision and deleting was not allowed; nothing is written.</exception>
+    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
+    /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
+    /// <exception cref="NatsKvRevisionConflictException">The key changed while rolling back.</exception>
+    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
+    public async Task<NatsKvConfigApplyResult> RollbackAsync(NatsKvConfigKey key, ulong toRevision, NatsKvRollbackOptions? options, CancellationToken cancellationToken = default)
     {
-        var plan = await PlanRollbackAsync(key, toRevision, cancellationToken).ConfigureAwait(false);
+        var plan = await PlanRollbackAsync(key, toRevision, options, cancellationToken).ConfigureAwait(false);
         return await ApplyAsync(plan, null, cancellationToken).ConfigureAwait(false);
     }
 
