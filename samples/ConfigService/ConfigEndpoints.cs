@@ -71,11 +71,14 @@ internal static class ConfigEndpoints
                 return bodyError;
             }
 
+            // The key holding the path, whatever case it was typed in: the response names the key written.
+            var resolution = await client.ResolveKeyAsync(configKey, cancellationToken);
+            var target = resolution.Key;
             var headers = context.Request.GetTypedHeaders();
             ulong revision;
             if (headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
             {
-                revision = await client.CreateAsync(configKey, body!, cancellationToken);
+                revision = await client.CreateAsync(target, body!, cancellationToken);
             }
             else if (ExpectedRevision(headers.IfMatch) is { } expected)
             {
@@ -84,15 +87,15 @@ internal static class ConfigEndpoints
                     return error;
                 }
 
-                revision = await client.UpdateAsync(configKey, body!, expected.Revision, cancellationToken);
+                revision = await client.UpdateAsync(target, body!, expected.Revision, cancellationToken);
             }
             else
             {
-                revision = await client.PutAsync(configKey, body!, cancellationToken);
+                revision = await client.PutAsync(target, body!, cancellationToken);
             }
 
             SetETag(context, revision);
-            return Results.Ok(new RevisionBody(configKey.Key, configKey.Path, revision));
+            return Results.Ok(new RevisionBody(target.Key, target.Path, revision, resolution.OtherKeys));
         });
 
     private static Task<IResult> DeleteAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>

@@ -18,9 +18,18 @@ internal static class HistoryCommands
         {
             var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
             var name = parse.GetValue(key)!;
-            var entries = parse.GetValue(section)
-                ? await client.GetSectionHistoryAsync(NatsKvConfigKey.Parse(name).Path, token).ConfigureAwait(false)
-                : await client.GetHistoryAsync(name, token).ConfigureAwait(false);
+            IReadOnlyList<NatsKvConfigEntry> entries;
+            if (parse.GetValue(section))
+            {
+                entries = await client.GetSectionHistoryAsync(NatsKvConfigKey.Parse(name).Path, token).ConfigureAwait(false);
+            }
+            else
+            {
+                var resolution = await client.ResolveKeyAsync(NatsKvConfigKey.Parse(name), token).ConfigureAwait(false);
+                CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
+                entries = await client.GetResolvedHistoryAsync(resolution, token).ConfigureAwait(false);
+            }
+
             if (entries.Count == 0)
             {
                 throw new NatsKvKeyNotFoundException($"'{name}' has no history in NATS KV bucket '{client.Bucket}'.");

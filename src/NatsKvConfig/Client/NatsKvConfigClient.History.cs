@@ -4,16 +4,25 @@ namespace NatsKvConfig;
 
 public sealed partial class NatsKvConfigClient
 {
-    /// <summary>Every kept entry of the key, oldest first: puts, deletes and purges, with revision and time.</summary>
+    /// <summary>
+    /// Every kept entry of the key, oldest first: puts, deletes and purges, with revision and time. The key is the one
+    /// holding the path, compared ignoring case (see <see cref="ResolveKeyAsync"/>).
+    /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The history; empty when the key has no entries. At most the bucket's history depth long.</returns>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<IReadOnlyList<NatsKvConfigEntry>> GetHistoryAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        return await ReadEntriesAsync([_keys.Full(key.Key)], history: true, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveKeyAsync(key, cancellationToken).ConfigureAwait(false);
+        return await GetResolvedHistoryAsync(resolution, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The history of the key a resolution chose (nothing when it has no entry).</summary>
+    internal async Task<IReadOnlyList<NatsKvConfigEntry>> GetResolvedHistoryAsync(NatsKvConfigKeyResolution resolution, CancellationToken cancellationToken) =>
+        resolution.Entry is null
+            ? []
+            : await ReadEntriesAsync([_keys.Full(resolution.Key.Key)], history: true, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Every kept entry of every key of the section, as one timeline ordered by revision: what changed, when, in
@@ -64,14 +73,16 @@ public sealed partial class NatsKvConfigClient
     {
         ArgumentNullException.ThrowIfNull(key);
         var point = NatsKvHistoryPoint.AtRevision(toRevision);
-        var history = await GetHistoryAsync(key, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveKeyAsync(key, cancellationToken).ConfigureAwait(false);
+        var history = await GetResolvedHistoryAsync(resolution, cancellationToken).ConfigureAwait(false);
         if (history.Count == 0)
         {
             throw new NatsKvKeyNotFoundException(Bucket, key.Key);
         }
 
         var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
-        var plan = NewPlan(key.Path, HistoryRestorePlanner.Plan(Bucket, history, point, limits, sentinelKey: null));
+        var collisions = resolution.HasCollision ? new[] { resolution } : null;
+        var plan = NewPlan(resolution.Key.Path, HistoryRestorePlanner.Plan(Bucket, history, point, limits, sentinelKey: null), collisions);
         if (plan.Removed.Count > 0 && options is not { AllowDelete: true })
         {
             // The value at that point is "none": only an explicit request may turn a rollback into a delete.
@@ -139,7 +150,8 @@ public sealed partial class NatsKvConfigClient
         var scope = SectionScope.For(section);
         var history = await ReadEntriesAsync(_keys.Filters(scope), history: true, cancellationToken).ConfigureAwait(false);
         var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
-        return NewPlan(scope.Section, HistoryRestorePlanner.Plan(Bucket, history, point, limits, _sentinelKey));
+        var latest = history.GroupBy(e => e.Key, StringComparer.Ordinal).Select(keyHistory => keyHistory.MaxBy(e => e.Revision)!);
+        return NewPlan(scope.Section, HistoryRestorePlanner.Plan(Bucket, history, point, limits, _sentinelKey), Collisions(latest));
     }
 
     /// <summary>

@@ -168,6 +168,27 @@ public class ConfigServiceApiTests
     }
 
     [Fact]
+    public async Task A_put_in_another_case_writes_the_key_the_bucket_holds_and_names_any_other_key_of_the_path()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
+        await fixture.Bucket.PutAsync("Database.Host", "h1");
+
+        using var put = await writer.PutAsJsonAsync("/config/database:host", new { value = "h2" });
+        var written = await put.Content.ReadFromJsonAsync<JsonElement>();
+        await fixture.Bucket.PutAsync("DATABASE.HOST", "h3"); // another client makes a second key for the path
+        using var again = await writer.PutAsJsonAsync("/config/database.host", new { value = "h4" });
+        var collided = await again.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("Database.Host", written.GetProperty("key").GetString());
+        Assert.Equal(0, written.GetProperty("otherKeys").GetArrayLength());
+        Assert.Equal("DATABASE.HOST", collided.GetProperty("key").GetString());
+        Assert.Equal(["Database.Host"], collided.GetProperty("otherKeys").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(new Dictionary<string, string> { ["Database.Host"] = "h2", ["DATABASE.HOST"] = "h4" }, await fixture.Bucket.ReadAllAsync());
+    }
+
+    [Fact]
     public async Task Rollback_to_before_the_key_existed_is_409_unless_allowDelete_is_true()
     {
         await using var fixture = await Fixture.StartAsync();
