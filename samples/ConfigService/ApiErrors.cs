@@ -17,6 +17,7 @@ internal static class ApiErrors
         NatsKvBucketNotFoundException e => Error(StatusCodes.Status503ServiceUnavailable, $"{e.Message} Create it with: nats-kv-config bucket add {e.Bucket}"),
         NatsKvKeyNotFoundException e => Error(StatusCodes.Status404NotFound, e.Message),
         NatsKvHistoryLimitException e => Error(StatusCodes.Status409Conflict, e.Message),
+        NatsKvRollbackWouldDeleteException e => Error(StatusCodes.Status409Conflict, $"{e.Message} Add ?allowDelete=true to delete it.", e.CurrentRevision),
         NatsKvRevisionConflictException e => Error(StatusCodes.Status412PreconditionFailed, e.Message, e.ActualRevision),
         NatsKvKeyExistsException e => Error(StatusCodes.Status412PreconditionFailed, e.Message, e.Revision),
         ArgumentOutOfRangeException e => Error(StatusCodes.Status409Conflict, WithoutParameter(e)),

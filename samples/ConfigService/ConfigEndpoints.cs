@@ -71,11 +71,14 @@ internal static class ConfigEndpoints
                 return bodyError;
             }
 
+            // The key holding the path, whatever case it was typed in: the response names the key written.
+            var resolution = await client.ResolveKeyAsync(configKey, cancellationToken);
+            var target = resolution.Key;
             var headers = context.Request.GetTypedHeaders();
             ulong revision;
             if (headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any)))
             {
-                revision = await client.CreateAsync(configKey, body!, cancellationToken);
+                revision = await client.CreateAsync(target, body!, cancellationToken);
             }
             else if (ExpectedRevision(headers.IfMatch) is { } expected)
             {
@@ -84,15 +87,15 @@ internal static class ConfigEndpoints
                     return error;
                 }
 
-                revision = await client.UpdateAsync(configKey, body!, expected.Revision, cancellationToken);
+                revision = await client.UpdateAsync(target, body!, expected.Revision, cancellationToken);
             }
             else
             {
-                revision = await client.PutAsync(configKey, body!, cancellationToken);
+                revision = await client.PutAsync(target, body!, cancellationToken);
             }
 
             SetETag(context, revision);
-            return Results.Ok(new RevisionBody(configKey.Key, configKey.Path, revision));
+            return Results.Ok(new RevisionBody(target.Key, target.Path, revision, resolution.OtherKeys));
         });
 
     private static Task<IResult> DeleteAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
@@ -124,7 +127,7 @@ internal static class ConfigEndpoints
                 : Results.Ok(history.Select(EntryBody.From));
         });
 
-    private static Task<IResult> RollbackAsync(string key, string? revision, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
+    private static Task<IResult> RollbackAsync(string key, string? revision, string? allowDelete, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
         WithKeyAsync(context, key, logger, async configKey =>
         {
             if (!ulong.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to == 0)
@@ -132,16 +135,21 @@ internal static class ConfigEndpoints
                 return ApiErrors.Error(StatusCodes.Status400BadRequest, "give the revision to roll back to: ?revision=N (see the key's history)");
             }
 
+            if (!TryParseFlag(allowDelete, out var mayDelete))
+            {
+                return ApiErrors.Error(StatusCodes.Status400BadRequest, "allowDelete must be true or false");
+            }
+
             try
             {
-                var result = await client.RollbackAsync(configKey, to, cancellationToken);
+                var result = await client.RollbackAsync(configKey, to, new NatsKvRollbackOptions { AllowDelete = mayDelete }, cancellationToken);
                 var current = await client.GetAsync(configKey, cancellationToken);
                 if (current is not null)
                 {
                     SetETag(context, current.Revision);
                 }
 
-                return Results.Ok(new RollbackBody(configKey.Key, configKey.Path, to, current?.Revision, !result.Plan.IsEmpty));
+                return Results.Ok(new RollbackBody(configKey.Key, configKey.Path, to, current?.Revision, !result.Plan.IsEmpty, result.Plan.Removed.Count > 0));
             }
             catch (NatsKvRevisionConflictException conflict)
             {
@@ -203,6 +211,13 @@ internal static class ConfigEndpoints
         return ifMatch.Count == 1 && !ifMatch[0].IsWeak && ulong.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
             ? (revision, null)
             : (0, ApiErrors.Error(StatusCodes.Status400BadRequest, "If-Match must be one strong ETag: the key's revision in quotes, e.g. \"12\""));
+    }
+
+    /// <summary>An optional query flag: absent is false; otherwise <c>true</c> or <c>false</c>, in any case.</summary>
+    private static bool TryParseFlag(string? text, out bool value)
+    {
+        value = false;
+        return string.IsNullOrEmpty(text) || bool.TryParse(text, out value);
     }
 
     private static void SetETag(HttpContext context, ulong revision) =>

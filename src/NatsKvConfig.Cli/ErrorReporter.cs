@@ -25,6 +25,7 @@ internal static class ErrorReporter
         NatsKvHistoryLimitException e => (ExitCodes.NotFound, e.Message),
         NatsKvRevisionConflictException e => (ExitCodes.Conflict, e.Message),
         NatsKvKeyExistsException e => (ExitCodes.Conflict, e.Message),
+        NatsKvRollbackWouldDeleteException e => (ExitCodes.Conflict, $"{e.Message} Give --allow-delete to delete it."),
         NatsKvConfigClientException e => (ExitCodes.Error, e.Message),
         CliUsageException e => (ExitCodes.Error, e.Message),
         ArgumentException e => (ExitCodes.Error, WithoutParameterSuffix(e)),

@@ -52,6 +52,7 @@ internal static class DocumentCommands
             }
             else
             {
+                CollisionWarnings.Report(session, plan.Collisions);
                 HumanOutput.Plan(session.Out, plan);
                 session.Out.WriteLine(plan.IsEmpty ? $"no differences ({plan.Unchanged} keys equal)" : HumanOutput.Summary(plan));
             }

@@ -18,9 +18,18 @@ internal static class HistoryCommands
         {
             var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
             var name = parse.GetValue(key)!;
-            var entries = parse.GetValue(section)
-                ? await client.GetSectionHistoryAsync(NatsKvConfigKey.Parse(name).Path, token).ConfigureAwait(false)
-                : await client.GetHistoryAsync(name, token).ConfigureAwait(false);
+            IReadOnlyList<NatsKvConfigEntry> entries;
+            if (parse.GetValue(section))
+            {
+                entries = await client.GetSectionHistoryAsync(NatsKvConfigKey.Parse(name).Path, token).ConfigureAwait(false);
+            }
+            else
+            {
+                var resolution = await client.ResolveKeyAsync(NatsKvConfigKey.Parse(name), token).ConfigureAwait(false);
+                CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
+                entries = await client.GetResolvedHistoryAsync(resolution, token).ConfigureAwait(false);
+            }
+
             if (entries.Count == 0)
             {
                 throw new NatsKvKeyNotFoundException($"'{name}' has no history in NATS KV bucket '{client.Bucket}'.");
@@ -49,19 +58,21 @@ internal static class HistoryCommands
         var bucket = CliArguments.Bucket();
         var key = CliArguments.Key();
         var to = new Option<ulong>("--to") { Description = "The revision whose value to restore (see history)", HelpName = "REVISION", Required = true };
+        var allowDelete = new Option<bool>("--allow-delete") { Description = "Delete the key when it had no value at that revision (otherwise such a rollback is refused)" };
         var dryRun = CliArguments.DryRun();
-        var command = new Command("rollback", "Set a key back to the value it had at an earlier revision (a compare-and-swap on its current revision)") { bucket, key, to, dryRun };
+        var command = new Command("rollback", "Set a key back to the value it had at an earlier revision (a compare-and-swap on its current revision)") { bucket, key, to, allowDelete, dryRun };
         command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
         {
             var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
             var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
+            var options = new NatsKvRollbackOptions { AllowDelete = parse.GetValue(allowDelete) };
             if (parse.GetValue(dryRun))
             {
-                var plan = await client.PlanRollbackAsync(configKey, parse.GetValue(to), token).ConfigureAwait(false);
+                var plan = await client.PlanRollbackAsync(configKey, parse.GetValue(to), options, token).ConfigureAwait(false);
                 return PlanOutput.Report(session, plan, dryRun: true, result: null);
             }
 
-            var result = await client.RollbackAsync(configKey, parse.GetValue(to), token).ConfigureAwait(false);
+            var result = await client.RollbackAsync(configKey, parse.GetValue(to), options, token).ConfigureAwait(false);
             return PlanOutput.Report(session, result.Plan, dryRun: false, result);
         }, ct));
         return command;

@@ -24,19 +24,21 @@ internal static class KeyCommands
 
             var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
             var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            var resolution = await client.ResolveKeyAsync(configKey, token).ConfigureAwait(false);
             var revision = parse.GetValue(expect) switch
             {
-                null => await client.PutAsync(configKey, text, token).ConfigureAwait(false),
-                0 => await client.CreateAsync(configKey, text, token).ConfigureAwait(false),
-                { } expected => await client.UpdateAsync(configKey, text, expected, token).ConfigureAwait(false),
+                null => await client.PutResolvedAsync(resolution, text, token).ConfigureAwait(false),
+                0 => await client.CreateResolvedAsync(resolution, text, token).ConfigureAwait(false),
+                { } expected => await client.UpdateResolvedAsync(resolution, text, expected, token).ConfigureAwait(false),
             };
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, configKey, "put", revision));
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, resolution, "put", revision));
             }
             else
             {
-                session.Out.WriteLine($"{configKey.Key} revision {revision}");
+                CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
+                session.Out.WriteLine($"{resolution.Key.Key} revision {revision}");
             }
 
             return ExitCodes.Success;
@@ -55,14 +57,17 @@ internal static class KeyCommands
         {
             var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
             var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            var resolution = await client.ResolveKeyAsync(configKey, token).ConfigureAwait(false);
             var entry = parse.GetValue(revision) is { } at
-                ? await client.GetRevisionAsync(configKey, at, token).ConfigureAwait(false)
-                    ?? throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no revision {at} in NATS KV bucket '{client.Bucket}' (see its history).")
-                : await client.GetAsync(configKey, token).ConfigureAwait(false)
-                    ?? throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}'.");
+                ? await client.GetRevisionAsync(resolution.Key, at, token).ConfigureAwait(false)
+                    ?? throw new NatsKvKeyNotFoundException($"Key '{resolution.Key.Key}' has no revision {at} in NATS KV bucket '{client.Bucket}' (see its history).")
+                : resolution.Entry is { Operation: NatsKvConfigOperation.Put } live
+                    ? live
+                    : throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}'.");
+            CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Entry(writer, client.Bucket, entry));
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Entry(writer, client.Bucket, entry, resolution));
             }
             else if (parse.GetValue(raw))
             {
@@ -131,9 +136,10 @@ internal static class KeyCommands
         {
             var configKey = NatsKvConfigKey.Parse(parse.GetValue(key)!);
             var client = await session.ClientAsync(parse.GetValue(bucket)!, token).ConfigureAwait(false);
+            var resolution = await client.ResolveKeyAsync(configKey, token).ConfigureAwait(false);
             ulong? revision = parse.GetValue(purge)
-                ? await client.PurgeAsync(configKey, parse.GetValue(expect), token).ConfigureAwait(false)
-                : await client.DeleteAsync(configKey, parse.GetValue(expect), token).ConfigureAwait(false);
+                ? await client.PurgeResolvedAsync(resolution, parse.GetValue(expect), token).ConfigureAwait(false)
+                : await client.DeleteResolvedAsync(resolution, parse.GetValue(expect), token).ConfigureAwait(false);
             if (revision is null)
             {
                 throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}': nothing to delete.");
@@ -141,11 +147,12 @@ internal static class KeyCommands
 
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, configKey, parse.GetValue(purge) ? "purge" : "delete", revision.Value));
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, resolution, parse.GetValue(purge) ? "purge" : "delete", revision.Value));
             }
             else
             {
-                session.Out.WriteLine($"{configKey.Key} {(parse.GetValue(purge) ? "purged" : "deleted")} at revision {revision}");
+                CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
+                session.Out.WriteLine($"{resolution.Key.Key} {(parse.GetValue(purge) ? "purged" : "deleted")} at revision {revision}");
             }
 
             return ExitCodes.Success;

@@ -65,7 +65,8 @@ internal static class HumanOutput
                     console.Write(new Text($"    + {Shorten(change.NewValue)}\n", new Style(Color.Green)));
                     break;
                 default:
-                    console.Write(new Text($"- {name} (was {Shorten(change.OldValue)})\n", new Style(Color.Red)));
+                    // Name the key deleted: a restore deletes keys created since on purpose, and says which.
+                    console.Write(new Text($"- {name} (was {Shorten(change.OldValue)}; deletes key {change.Key})\n", new Style(Color.Red)));
                     break;
             }
         }

@@ -25,11 +25,16 @@ internal static class JsonOutput
         output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
-    public static void Entry(Utf8JsonWriter writer, string bucket, NatsKvConfigEntry entry)
+    public static void Entry(Utf8JsonWriter writer, string bucket, NatsKvConfigEntry entry, NatsKvConfigKeyResolution? resolution = null)
     {
         writer.WriteStartObject();
         writer.WriteString("bucket", bucket);
         EntryFields(writer, entry);
+        if (resolution is not null)
+        {
+            CollisionWarnings.WriteFields(writer, resolution);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -47,15 +52,19 @@ internal static class JsonOutput
         writer.WriteEndArray();
     }
 
-    /// <summary>What a put or a delete wrote: <c>{"bucket", "key", "path", "operation", "revision"}</c>.</summary>
-    public static void Written(Utf8JsonWriter writer, string bucket, NatsKvConfigKey key, string operation, ulong revision)
+    /// <summary>
+    /// What a put or a delete wrote: <c>{"bucket", "key", "path", "operation", "revision", "otherKeys", "warnings"}</c>,
+    /// the key being the one written (the one holding the path, whatever case it was typed in).
+    /// </summary>
+    public static void Written(Utf8JsonWriter writer, string bucket, NatsKvConfigKeyResolution resolution, string operation, ulong revision)
     {
         writer.WriteStartObject();
         writer.WriteString("bucket", bucket);
-        writer.WriteString("key", key.Key);
-        writer.WriteString("path", key.Path);
+        writer.WriteString("key", resolution.Key.Key);
+        writer.WriteString("path", resolution.Key.Path);
         writer.WriteString("operation", operation);
         writer.WriteNumber("revision", revision);
+        CollisionWarnings.WriteFields(writer, resolution);
         writer.WriteEndObject();
     }
 
@@ -103,6 +112,31 @@ internal static class JsonOutput
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("deletedKeys");
+        foreach (var change in plan.Removed)
+        {
+            writer.WriteStringValue(change.Key);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("collisions");
+        foreach (var collision in plan.Collisions)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("path", collision.Key.Path);
+            writer.WriteString("key", collision.Key.Key);
+            writer.WriteStartArray("otherKeys");
+            foreach (var key in collision.OtherKeys)
+            {
+                writer.WriteStringValue(key);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        CollisionWarnings.WriteWarnings(writer, plan.Collisions);
         writer.WriteEndObject();
     }
 

@@ -12,6 +12,7 @@ internal static class PlanOutput
             return ExitCodes.Success;
         }
 
+        CollisionWarnings.Report(session, plan.Collisions);
         HumanOutput.Plan(session.Out, plan);
         var summary = HumanOutput.Summary(plan);
         session.Out.WriteLine(dryRun

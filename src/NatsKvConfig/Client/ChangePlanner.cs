@@ -10,13 +10,15 @@ internal static class ChangePlanner
     /// Plans writes of <paramref name="wanted"/> (keys relative to the key prefix, and their exact bytes) over
     /// <paramref name="current"/> (each key's latest entry, delete markers included). With
     /// <paramref name="removeMissing"/>, keys of the current state that are not wanted are deleted. The sentinel key is
-    /// never planned: the client bumps it after everything else.
+    /// never planned: the client bumps it after everything else. Keys in <paramref name="held"/> (which hold a wanted
+    /// path under another spelling) are never deleted.
     /// </summary>
     public static (List<NatsKvConfigChange> Changes, int Unchanged) Plan(
         IReadOnlyDictionary<string, NatsKvConfigEntry> current,
         IReadOnlyDictionary<string, byte[]> wanted,
         bool removeMissing,
-        string? sentinelKey)
+        string? sentinelKey,
+        IReadOnlySet<string>? held = null)
     {
         var changes = new List<NatsKvConfigChange>();
         var unchanged = 0;
@@ -49,7 +51,7 @@ internal static class ChangePlanner
         {
             foreach (var (key, entry) in current)
             {
-                if (entry.IsLive && !wanted.ContainsKey(key) && !IsSentinel(key, sentinelKey))
+                if (entry.IsLive && !wanted.ContainsKey(key) && held?.Contains(key) != true && !IsSentinel(key, sentinelKey))
                 {
                     changes.Add(new NatsKvConfigChange(NatsKvConfigChangeKind.Delete, key, entry.Value, null, entry.Revision));
                 }

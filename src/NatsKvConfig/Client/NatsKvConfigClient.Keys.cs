@@ -4,16 +4,18 @@ namespace NatsKvConfig;
 
 public sealed partial class NatsKvConfigClient
 {
-    /// <summary>The key's current value, revision and creation time.</summary>
+    /// <summary>
+    /// The key's current value, revision and creation time. The key is the one holding the path, compared ignoring
+    /// case (see <see cref="ResolveKeyAsync"/>): <c>database:host</c> reads <c>Database.Host</c>.
+    /// </summary>
     /// <param name="key">A configuration path (<c>database:host</c>) or a NATS key (<c>database.host</c>).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The entry, or <see langword="null"/> when the key has no value (never written, deleted or purged).</returns>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigEntry?> GetAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var entry = await LatestEntryAsync(key.Key, cancellationToken).ConfigureAwait(false);
-        return entry is { IsLive: true } ? entry : null;
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        return resolution.Entry is { IsLive: true } entry ? entry : null;
     }
 
     /// <summary>The keys of the section that hold a value now, with their values, revisions and creation times.</summary>
@@ -41,7 +43,8 @@ public sealed partial class NatsKvConfigClient
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfZero(revision);
-        var history = await GetHistoryAsync(key, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var history = await GetResolvedHistoryAsync(resolution, cancellationToken).ConfigureAwait(false);
         if (history.FirstOrDefault(e => e.Revision == revision) is { } entry)
         {
             return entry;
@@ -53,14 +56,18 @@ public sealed partial class NatsKvConfigClient
             var oldest = history[0];
             if (oldest.Operation == NatsKvConfigOperation.Purge || history.Count >= limits.HistoryDepth)
             {
-                throw new NatsKvHistoryLimitException(Bucket, key.Key, NatsKvHistoryPoint.AtRevision(revision), oldest.Revision, limits.HistoryDepth, "its older values are no longer kept");
+                throw new NatsKvHistoryLimitException(Bucket, resolution.Key.Key, NatsKvHistoryPoint.AtRevision(revision), oldest.Revision, limits.HistoryDepth, "its older values are no longer kept");
             }
         }
 
         return null;
     }
 
-    /// <summary>Writes <paramref name="value"/> to the key, whatever it holds now.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> to the key, whatever it holds now. The key written is the one the bucket holds
+    /// for the path, compared ignoring case (see <see cref="ResolveKeyAsync"/>): <c>database.host</c> updates an
+    /// existing <c>Database.Host</c>; only when there is none is the key created as given.
+    /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="value">The value; stored as UTF-8 text.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -68,14 +75,25 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> PutAsync(NatsKvConfigKey key, string value, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        var revision = await WriteAsync(key.Key, Encoding.UTF8.GetBytes(value), purge: false, expectedRevision: null, cancellationToken).ConfigureAwait(false);
-        await BumpSentinelUnlessAsync(key.Key, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        return await PutResolvedAsync(resolution, value, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes to the key a resolution chose.</summary>
+    internal async Task<ulong> PutResolvedAsync(NatsKvConfigKeyResolution resolution, string value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var key = resolution.Key.Key;
+        var revision = await WriteAsync(key, Encoding.UTF8.GetBytes(value), purge: false, expectedRevision: null, cancellationToken).ConfigureAwait(false);
+        await BumpSentinelUnlessAsync(key, cancellationToken).ConfigureAwait(false);
         return revision;
     }
 
-    /// <summary>Writes <paramref name="value"/> to the key only if it has no value now (never written, or deleted).</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> to the key only if it has no value now (never written, or deleted), under any
+    /// spelling: a value at the same path in another case is "exists" too (see <see cref="ResolveKeyAsync"/>).
+    /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -84,33 +102,43 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> CreateAsync(NatsKvConfigKey key, string value, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        return await CreateResolvedAsync(resolution, value, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the key a resolution chose, looking again after a conflict.</summary>
+    internal async Task<ulong> CreateResolvedAsync(NatsKvConfigKeyResolution resolution, string value, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(value);
         var bytes = Encoding.UTF8.GetBytes(value);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await LatestEntryAsync(key.Key, cancellationToken).ConfigureAwait(false);
+            var key = resolution.Key.Key;
+            var current = resolution.Entry;
             if (current is { IsLive: true })
             {
-                throw new NatsKvKeyExistsException(Bucket, key.Key, current.Revision, null);
+                throw new NatsKvKeyExistsException(Bucket, key, current.Revision, null);
             }
 
             try
             {
-                var revision = await WriteAsync(key.Key, bytes, purge: false, current?.Revision ?? 0, cancellationToken).ConfigureAwait(false);
-                await BumpSentinelUnlessAsync(key.Key, cancellationToken).ConfigureAwait(false);
+                var revision = await WriteAsync(key, bytes, purge: false, current?.Revision ?? 0, cancellationToken).ConfigureAwait(false);
+                await BumpSentinelUnlessAsync(key, cancellationToken).ConfigureAwait(false);
                 return revision;
             }
             catch (NatsKvRevisionConflictException) when (attempt < MaxRetries)
             {
                 // Written or deleted in between: look again (a value now there is an error, a new delete marker is not).
+                resolution = await ResolveAsync(resolution.Requested, lookForOthers: false, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
     /// Writes <paramref name="value"/> to the key only if it is still at <paramref name="expectedRevision"/>: a
-    /// compare-and-swap. Read the key, decide, write with the revision read.
+    /// compare-and-swap. Read the key, decide, write with the revision read. The key is the one holding the path,
+    /// compared ignoring case (see <see cref="ResolveKeyAsync"/>).
     /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="value">The value.</param>
@@ -121,15 +149,25 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> UpdateAsync(NatsKvConfigKey key, string value, ulong expectedRevision, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        var revision = await WriteAsync(key.Key, Encoding.UTF8.GetBytes(value), purge: false, expectedRevision, cancellationToken).ConfigureAwait(false);
-        await BumpSentinelUnlessAsync(key.Key, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        return await UpdateResolvedAsync(resolution, value, expectedRevision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Compare-and-swaps the key a resolution chose.</summary>
+    internal async Task<ulong> UpdateResolvedAsync(NatsKvConfigKeyResolution resolution, string value, ulong expectedRevision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var key = resolution.Key.Key;
+        var revision = await WriteAsync(key, Encoding.UTF8.GetBytes(value), purge: false, expectedRevision, cancellationToken).ConfigureAwait(false);
+        await BumpSentinelUnlessAsync(key, cancellationToken).ConfigureAwait(false);
         return revision;
     }
 
     /// <summary>
-    /// Deletes the key (its history stays, for rollback): the provider drops the path and its children.
+    /// Deletes the key (its history stays, for rollback): the provider drops the path and its children. The key is
+    /// the one holding the path, compared ignoring case (see <see cref="ResolveKeyAsync"/>); where two keys collide,
+    /// the one apps read is deleted, and the other's value then shows again.
     /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="expectedRevision">When set, deletes only if the key is still at this revision (compare-and-swap).</param>
@@ -142,41 +180,48 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong?> DeleteAsync(NatsKvConfigKey key, ulong? expectedRevision = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        return await DeleteResolvedAsync(resolution, expectedRevision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the key a resolution chose, looking again after a conflict (without an expected revision).</summary>
+    internal async Task<ulong?> DeleteResolvedAsync(NatsKvConfigKeyResolution resolution, ulong? expectedRevision, CancellationToken cancellationToken)
+    {
         ulong revision;
         if (expectedRevision is { } expected)
         {
-            revision = await WriteAsync(key.Key, null, purge: false, expected, cancellationToken).ConfigureAwait(false);
+            revision = await WriteAsync(resolution.Key.Key, null, purge: false, expected, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             for (var attempt = 1; ; attempt++)
             {
-                var current = await LatestEntryAsync(key.Key, cancellationToken).ConfigureAwait(false);
-                if (current is not { IsLive: true })
+                if (resolution.Entry is not { IsLive: true } current)
                 {
                     return null;
                 }
 
                 try
                 {
-                    revision = await WriteAsync(key.Key, null, purge: false, current.Revision, cancellationToken).ConfigureAwait(false);
+                    revision = await WriteAsync(resolution.Key.Key, null, purge: false, current.Revision, cancellationToken).ConfigureAwait(false);
                     break;
                 }
                 catch (NatsKvRevisionConflictException) when (attempt < MaxRetries)
                 {
                     // Changed in between: look again.
+                    resolution = await ResolveAsync(resolution.Requested, lookForOthers: false, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
-        await BumpSentinelUnlessAsync(key.Key, cancellationToken).ConfigureAwait(false);
+        await BumpSentinelUnlessAsync(resolution.Key.Key, cancellationToken).ConfigureAwait(false);
         return revision;
     }
 
     /// <summary>
     /// Purges the key: deletes it and removes its history (so it can no longer be rolled back). A purge marker is
-    /// written even when the key has no value.
+    /// written even when the key has no value. The key is the one holding the path, compared ignoring case (see
+    /// <see cref="ResolveKeyAsync"/>).
     /// </summary>
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="expectedRevision">When set, purges only if the key is still at this revision.</param>
@@ -186,9 +231,16 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> PurgeAsync(NatsKvConfigKey key, ulong? expectedRevision = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var revision = await WriteAsync(key.Key, null, purge: true, expectedRevision, cancellationToken).ConfigureAwait(false);
-        await BumpSentinelUnlessAsync(key.Key, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        return await PurgeResolvedAsync(resolution, expectedRevision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Purges the key a resolution chose.</summary>
+    internal async Task<ulong> PurgeResolvedAsync(NatsKvConfigKeyResolution resolution, ulong? expectedRevision, CancellationToken cancellationToken)
+    {
+        var key = resolution.Key.Key;
+        var revision = await WriteAsync(key, null, purge: true, expectedRevision, cancellationToken).ConfigureAwait(false);
+        await BumpSentinelUnlessAsync(key, cancellationToken).ConfigureAwait(false);
         return revision;
     }
 

@@ -101,6 +101,12 @@ public sealed partial class NatsKvConfigClient
     /// <param name="removeMissing">Whether the section's keys that <paramref name="values"/> does not have are deleted.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The plan.</returns>
+    /// <remarks>
+    /// Each path is written to the key the bucket already holds for it, compared ignoring case (one listing of the
+    /// bucket's key names): <c>database:host</c> updates an existing <c>Database.Host</c> rather than adding a second
+    /// key. Where several keys hold a path, the one apps read is written and <see cref="NatsKvConfigPlan.Collisions"/>
+    /// names the others; a replace deletes none of them.
+    /// </remarks>
     /// <exception cref="ArgumentException">A path is empty, outside the section, or given twice (ignoring case).</exception>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigPlan> PlanSectionAsync(string? section, IEnumerable<KeyValuePair<string, string?>> values, bool removeMissing, CancellationToken cancellationToken = default)
@@ -115,7 +121,8 @@ public sealed partial class NatsKvConfigClient
             current[entry.Key] = entry;
         }
 
-        return NewPlan(scope.Section, ChangePlanner.Plan(current, wanted, removeMissing, _sentinelKey));
+        var (resolved, held, collisions) = await ResolveWantedAsync(scope, wanted, current, cancellationToken).ConfigureAwait(false);
+        return NewPlan(scope.Section, ChangePlanner.Plan(current, resolved, removeMissing, _sentinelKey, held), collisions);
     }
 
     private static Dictionary<string, byte[]> WantedKeys(SectionScope scope, IEnumerable<KeyValuePair<string, string?>> values)

@@ -302,6 +302,6 @@ public sealed partial class NatsKvConfigClient
 
     private bool IsSentinel(string key) => _sentinelKey is not null && string.Equals(key, _sentinelKey, StringComparison.Ordinal);
 
-    private NatsKvConfigPlan NewPlan(string section, (List<NatsKvConfigChange> Changes, int Unchanged) planned) =>
-        new(Bucket, KeyPrefix, section, planned.Changes, planned.Unchanged);
+    private NatsKvConfigPlan NewPlan(string section, (List<NatsKvConfigChange> Changes, int Unchanged) planned, IReadOnlyList<NatsKvConfigKeyResolution>? collisions = null) =>
+        new(Bucket, KeyPrefix, section, planned.Changes, planned.Unchanged, collisions);
 }

@@ -7,8 +7,9 @@ namespace NatsKvConfig;
 /// </summary>
 public sealed class NatsKvConfigPlan
 {
-    internal NatsKvConfigPlan(string bucket, string? keyPrefix, string section, IReadOnlyList<NatsKvConfigChange> changes, int unchanged)
+    internal NatsKvConfigPlan(string bucket, string? keyPrefix, string section, IReadOnlyList<NatsKvConfigChange> changes, int unchanged, IReadOnlyList<NatsKvConfigKeyResolution>? collisions = null)
     {
+        Collisions = collisions ?? [];
         Bucket = bucket;
         KeyPrefix = keyPrefix;
         Section = section;
@@ -39,6 +40,12 @@ public sealed class NatsKvConfigPlan
 
     /// <summary>The keys to delete.</summary>
     public IReadOnlyList<NatsKvConfigChange> Removed { get; }
+
+    /// <summary>
+    /// The plan's configuration paths that more than one key holds (keys differing only in case): for each, the key
+    /// the plan writes (the one apps read) and the others, which it leaves alone. Empty when there are none.
+    /// </summary>
+    public IReadOnlyList<NatsKvConfigKeyResolution> Collisions { get; }
 
     /// <summary>How many keys already hold the wanted value (and are not written).</summary>
     public int Unchanged { get; }

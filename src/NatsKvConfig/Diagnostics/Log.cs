@@ -120,4 +120,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "The server could not create the store of NATS KV bucket '{Bucket}' (attempt {Attempt} of {Attempts}, \"error creating store for stream\"; the server's log names the cause); trying again in {DelayMs} ms")]
     public static partial void BucketStoreRetry(ILogger logger, string bucket, int attempt, int attempts, long delayMs);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Configuration path '{Path}' is held by more than one key of NATS KV bucket '{Bucket}' (keys differing in case): used '{Key}', the one apps read; also held by '{OtherKeys}'")]
+    public static partial void KeyCollision(ILogger logger, string bucket, string path, string key, string otherKeys);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Debug, Message = "Key '{Requested}' of NATS KV bucket '{Bucket}' is stored as '{Key}' (configuration paths ignore case): used that")]
+    public static partial void KeyResolvedIgnoringCase(ILogger logger, string bucket, string requested, string key);
 }

@@ -90,6 +90,62 @@ public class HistoryCommandTests
     }
 
     [Fact]
+    public async Task Rollback_to_before_the_key_existed_exits_with_3_and_keeps_the_key()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var before = await bucket.PutAsync("other", "x");
+        var current = await bucket.PutAsync("Checkout.Timeout", "00:02:00");
+
+        var dryRun = (await CliRun.Async(server.Url, "rollback", bucket.Name, "Checkout:Timeout", "--to", before.ToString(CultureInfo.InvariantCulture), "--dry-run")).Fails(3);
+        var line = (await CliRun.Async(server.Url, "rollback", bucket.Name, "Checkout:Timeout", "--to", before.ToString(CultureInfo.InvariantCulture))).Fails(3);
+        var json = await CliRun.Async(server.Url, "--json", "rollback", bucket.Name, "Checkout:Timeout", "--to", before.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal($"error: Key 'Checkout.Timeout' of NATS KV bucket '{bucket.Name}' had no value at revision {before} (it did not exist yet): rolling it back there would delete it, which a rollback does only when asked to. Give --allow-delete to delete it.", line);
+        Assert.Equal(line, dryRun);
+        Assert.Equal(3, json.ExitCode);
+        Assert.DoesNotContain("00:02:00", line);
+        Assert.Equal(current, (await ClientBucket.NewClient(bucket).GetAsync("Checkout:Timeout"))!.Revision);
+    }
+
+    [Fact]
+    public async Task Rollback_with_allow_delete_deletes_a_key_that_did_not_exist_then_and_says_so()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var before = await bucket.PutAsync("other", "x");
+        await bucket.PutAsync("Checkout.Timeout", "00:02:00");
+
+        using var plan = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "rollback", bucket.Name, "Checkout:Timeout", "--to", before.ToString(CultureInfo.InvariantCulture), "--allow-delete", "--dry-run")).Ok());
+        var output = (await CliRun.Async(server.Url, "rollback", bucket.Name, "Checkout:Timeout", "--to", before.ToString(CultureInfo.InvariantCulture), "--allow-delete")).Ok();
+
+        Assert.Equal(1, plan.RootElement.GetProperty("removed").GetInt32());
+        Assert.Equal(["Checkout.Timeout"], plan.RootElement.GetProperty("deletedKeys").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("- Checkout:Timeout (was 00:02:00; deletes key Checkout.Timeout)", output);
+        Assert.Contains("0 added, 0 changed, 1 removed", output);
+        Assert.Null(await ClientBucket.NewClient(bucket).GetAsync("Checkout:Timeout"));
+    }
+
+    [Fact]
+    public async Task Restore_names_in_its_plan_every_key_it_deletes()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var point = await bucket.PutAsync("db.host", "h1");
+        await bucket.PutAsync("db.pool", "10");
+        await bucket.PutAsync("db.Replica=2EHost", "r1");
+
+        var dryRun = (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "db", "--revision", point.ToString(CultureInfo.InvariantCulture), "--dry-run")).Ok();
+        using var json = JsonDocument.Parse((await CliRun.Async(server.Url, "--json", "restore", bucket.Name, "--prefix", "db", "--revision", point.ToString(CultureInfo.InvariantCulture))).Ok());
+
+        Assert.Contains("- db:pool (was 10; deletes key db.pool)", dryRun);
+        Assert.Contains("- db:Replica.Host (was r1; deletes key db.Replica=2EHost)", dryRun);
+        Assert.Contains("dry run: 0 added, 0 changed, 2 removed, 1 unchanged; nothing written", dryRun);
+        Assert.Equal(["db.Replica=2EHost", "db.pool"], json.RootElement.GetProperty("deletedKeys").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["db.host"], (await bucket.ReadAllAsync()).Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Restore_sets_a_section_back_to_a_revision_deleting_keys_created_since()
     {
         var server = await SharedNatsServer.GetAsync();

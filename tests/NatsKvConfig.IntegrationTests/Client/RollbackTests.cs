@@ -22,20 +22,85 @@ public class RollbackTests
     }
 
     [Fact]
-    public async Task A_key_rolls_back_to_deleted_when_it_did_not_exist_then_and_to_a_value_after_a_delete()
+    public async Task A_key_rolls_back_to_a_value_it_held_before_it_was_deleted()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var before = await b.Client.PutAsync("other", "x");
         var r1 = await b.Client.PutAsync("a", "1");
         await b.Client.DeleteAsync("a");
 
         var restored = await b.Client.RollbackAsync("a", r1);
+
         Assert.Equal(NatsKvConfigChangeKind.Add, Assert.Single(restored.Plan.Changes).Kind);
         Assert.Equal("1", (await b.Client.GetAsync("a"))!.Value);
+    }
 
-        var removed = await b.Client.RollbackAsync("a", before);
-        Assert.Equal(NatsKvConfigChangeKind.Delete, Assert.Single(removed.Plan.Changes).Kind);
+    [Fact]
+    public async Task Rolling_back_to_before_the_key_existed_is_refused_and_writes_nothing()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var before = await b.Client.PutAsync("other", "x");
+        var r1 = await b.Client.PutAsync("a", "secret-value");
+
+        var planned = await Assert.ThrowsAsync<NatsKvRollbackWouldDeleteException>(() => b.Client.PlanRollbackAsync("a", before));
+        var refused = await Assert.ThrowsAsync<NatsKvRollbackWouldDeleteException>(() => b.Client.RollbackAsync("a", before));
+
+        Assert.Equal("a", refused.Key);
+        Assert.Equal(before, refused.ToRevision);
+        Assert.Equal(r1, refused.CurrentRevision);
+        Assert.Null(refused.DeletedAtRevision);
+        Assert.Contains("did not exist yet", refused.Message);
+        Assert.Contains($"revision {before}", refused.Message);
+        Assert.DoesNotContain("secret-value", refused.Message);
+        Assert.Equal(planned.Message, refused.Message);
+        var now = await b.Client.GetAsync("a");
+        Assert.Equal(r1, now!.Revision);
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_a_point_where_the_key_was_deleted_is_refused_naming_the_delete()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        await b.Client.PutAsync("a", "1");
+        var deleted = (await b.Client.DeleteAsync("a"))!.Value;
+        var back = await b.Client.PutAsync("a", "2");
+
+        var refused = await Assert.ThrowsAsync<NatsKvRollbackWouldDeleteException>(() => b.Client.RollbackAsync("a", deleted));
+
+        Assert.Equal(deleted, refused.DeletedAtRevision);
+        Assert.Contains($"deleted at revision {deleted}", refused.Message);
+        Assert.Equal(back, (await b.Client.GetAsync("a"))!.Revision);
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_before_the_key_existed_deletes_it_when_allowed_explicitly()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var before = await b.Client.PutAsync("other", "x");
+        var r1 = await b.Client.PutAsync("a", "1");
+        var allow = new NatsKvRollbackOptions { AllowDelete = true };
+
+        var plan = await b.Client.PlanRollbackAsync("a", before, allow);
+        var removed = await b.Client.RollbackAsync("a", before, allow);
+
+        Assert.Equal("a", Assert.Single(plan.Removed).Key);
+        var change = Assert.Single(removed.Plan.Changes);
+        Assert.Equal(NatsKvConfigChangeKind.Delete, change.Kind);
+        Assert.Equal(r1, change.ExpectedRevision);
         Assert.Null(await b.Client.GetAsync("a"));
+        Assert.Equal(NatsKvConfigOperation.Delete, (await b.Client.GetHistoryAsync("a"))[^1].Operation);
+    }
+
+    [Fact]
+    public async Task Rolling_back_a_deleted_key_to_before_it_existed_writes_nothing_and_is_not_refused()
+    {
+        await using var b = await ClientBucket.CreateAsync();
+        var before = await b.Client.PutAsync("other", "x");
+        await b.Client.PutAsync("a", "1");
+        await b.Client.DeleteAsync("a");
+
+        var result = await b.Client.RollbackAsync("a", before);
+
+        Assert.True(result.Plan.IsEmpty);
     }
 
     [Fact]

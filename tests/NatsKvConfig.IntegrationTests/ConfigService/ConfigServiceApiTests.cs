@@ -168,6 +168,56 @@ public class ConfigServiceApiTests
     }
 
     [Fact]
+    public async Task A_put_in_another_case_writes_the_key_the_bucket_holds_and_names_any_other_key_of_the_path()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
+        await fixture.Bucket.PutAsync("Database.Host", "h1");
+
+        using var put = await writer.PutAsJsonAsync("/config/database:host", new { value = "h2" });
+        var written = await put.Content.ReadFromJsonAsync<JsonElement>();
+        await fixture.Bucket.PutAsync("DATABASE.HOST", "h3"); // another client makes a second key for the path
+        using var again = await writer.PutAsJsonAsync("/config/database.host", new { value = "h4" });
+        var collided = await again.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("Database.Host", written.GetProperty("key").GetString());
+        Assert.Equal(0, written.GetProperty("otherKeys").GetArrayLength());
+        Assert.Equal("DATABASE.HOST", collided.GetProperty("key").GetString());
+        Assert.Equal(["Database.Host"], collided.GetProperty("otherKeys").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(new Dictionary<string, string> { ["Database.Host"] = "h2", ["DATABASE.HOST"] = "h4" }, await fixture.Bucket.ReadAllAsync());
+    }
+
+    [Fact]
+    public async Task Rollback_to_before_the_key_existed_is_409_unless_allowDelete_is_true()
+    {
+        await using var fixture = await Fixture.StartAsync();
+        using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
+        var before = await fixture.Bucket.PutAsync("other", "x");
+        var current = await fixture.Bucket.PutAsync("timeout", "3000");
+
+        using var refused = await writer.PostAsync($"/config/timeout/rollback?revision={before}", null);
+        var refusal = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        var kept = (await fixture.Bucket.ReadAllAsync())["timeout"];
+        using var badFlag = await writer.PostAsync($"/config/timeout/rollback?revision={before}&allowDelete=maybe", null);
+        using var allowed = await writer.PostAsync($"/config/timeout/rollback?revision={before}&allowDelete=true", null);
+        var deleted = await allowed.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("did not exist yet", refusal.GetProperty("error").GetString());
+        Assert.Contains("allowDelete=true", refusal.GetProperty("error").GetString());
+        Assert.DoesNotContain("3000", refusal.GetProperty("error").GetString());
+        Assert.Equal("3000", kept);
+        Assert.Equal(HttpStatusCode.BadRequest, badFlag.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.True(deleted.GetProperty("deleted").GetBoolean());
+        Assert.True(deleted.GetProperty("changed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, deleted.GetProperty("revision").ValueKind);
+        Assert.False((await fixture.Bucket.ReadAllAsync()).ContainsKey("timeout"));
+        Assert.True(current > before);
+    }
+
+    [Fact]
     public async Task Rollback_past_the_history_kept_is_409_saying_so()
     {
         await using var fixture = await Fixture.StartAsync(history: 2);
