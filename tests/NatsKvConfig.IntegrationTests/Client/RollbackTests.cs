@@ -1,3 +1,5 @@
+using NatsKvConfig.IntegrationTests.Infrastructure;
+
 namespace NatsKvConfig.IntegrationTests.Client;
 
 public class RollbackTests
@@ -218,9 +220,13 @@ public class RollbackTests
     {
         await using var b = await ClientBucket.CreateAsync();
         await b.Client.PutAsync("app:name", "v1");
-        var then = (await b.Client.GetAsync("app:name"))!.Created;
+
+        // The time as history shows it: entries read by a watch carry whole milliseconds, so the next write waits
+        // for a later millisecond, or both would be "at" that time.
+        var then = Assert.Single(await b.Client.GetHistoryAsync("app:name")).Created;
+        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow >= then.AddMilliseconds(2), "the clock passes the first write's millisecond");
         var later = await b.Client.PutAsync("app:name", "v2");
-        Assert.True((await b.Client.GetAsync("app:name"))!.Created > then, "the server stamps each write with a later time");
+        Assert.True((await b.Client.GetHistoryAsync("app:name"))[^1].Created > then, "the server stamps each write with a later time");
 
         var result = await b.Client.RollbackSectionAsync("app", NatsKvHistoryPoint.AtTime(then));
 
