@@ -176,9 +176,23 @@ public class LiveReloadTests
         Assert.False(logs.Has(4001));
         Assert.DoesNotContain(logs.Entries, e => e.Everything.Contains("s3cr3t", StringComparison.Ordinal));
 
+        // Until the reload of the good value has run its callbacks, the framework's cache may still hold the failed
+        // build and rethrow it: wait for the monitor, not for the configuration.
         await bucket.PutAsync("server.port", "81");
-        await Eventually.TrueAsync(() => root["server:port"] == "81", "a good value arrives");
-        Assert.Equal(81, monitor.CurrentValue.Port);
+        await Eventually.TrueAsync(() => PortOrNull(monitor) == 81, "a good value reaches the options");
+        Assert.DoesNotContain(logs.Entries, e => e.Everything.Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
+    private static int? PortOrNull(IOptionsMonitor<PortOptions> monitor)
+    {
+        try
+        {
+            return monitor.CurrentValue.Port;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public sealed class PortOptions
