@@ -42,6 +42,9 @@ internal sealed class BucketProjection
     /// <summary>How many keys currently have a value.</summary>
     public int LiveKeyCount { get; private set; }
 
+    /// <summary>How many keys are tracked: those with a value, and delete markers not yet pruned.</summary>
+    public int KeyCount => _keys.Count;
+
     /// <summary>When the bucket's stream was created, as the watch saw it when this state was read.</summary>
     public DateTimeOffset StreamCreated { get; set; }
 
@@ -103,6 +106,51 @@ internal sealed class BucketProjection
             ApplyOne(change, dirty, warnings);
         }
 
+        return ViewAfter(dirty, view);
+    }
+
+    /// <summary>
+    /// Removes every key whose latest revision is below <paramref name="firstRevision"/>, the stream's first
+    /// sequence: its message is gone (the stream was purged, or it expired), so the bucket no longer holds it.
+    /// Delete markers below it go too: no older entry of their key can arrive any more. Keys in
+    /// <paramref name="spared"/> have newer changes on their way and stay. Returns the new view.
+    /// </summary>
+    public ConfigurationView Prune(ulong firstRevision, IReadOnlyCollection<string> spared, ConfigurationView view, out int removedKeys)
+    {
+        removedKeys = 0;
+        var dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        List<string>? lost = null;
+        foreach (var (key, state) in _keys)
+        {
+            if (state.Revision < firstRevision && !spared.Contains(key))
+            {
+                (lost ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in lost ?? [])
+        {
+            var state = _keys[key];
+            _keys.Remove(key);
+            foreach (var (path, _) in state.Outputs)
+            {
+                RemoveOwner(path, key);
+                dirty.Add(path);
+            }
+
+            if (state.Outputs.Length > 0)
+            {
+                LiveKeyCount--;
+                removedKeys++;
+            }
+        }
+
+        return ViewAfter(dirty, view);
+    }
+
+    // The view with the paths in dirty set to what their owners give now, or removed when none does.
+    private ConfigurationView ViewAfter(HashSet<string> dirty, ConfigurationView view)
+    {
         if (dirty.Count == 0)
         {
             return view;

@@ -36,7 +36,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly SnapshotWriter? _snapshotWriter;
     private readonly NatsKvConfigMetrics _metrics;
     private readonly Stopwatch _sinceLoadStarted = new();
-    private ConfigurationSnapshot? _restoredSnapshot;
+    // The revision and age of the snapshot restored at start-up, if any: not the snapshot itself, whose entries
+    // would otherwise stay alive beside the state that replaced them.
+    private RestoredSnapshot? _restoredSnapshot;
 
     // While a snapshot is being restored (the watch already running), how many keys it holds, else -1: the watch
     // compares the stream with what the provider holds, and must not see the empty state from before the restore.
@@ -52,9 +54,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private long _appliedRevision;
     private long _drainedRevision;
 
-    // Live changes held back until the sentinel key changes (only with SentinelKey). Only the apply loop uses it.
-    private readonly Dictionary<string, KvChange> _heldBack = new(StringComparer.Ordinal);
-    private int _heldBackCount;
+    // How many held-back keys were last logged (event 1006), so a wake-up that releases nothing logs only news.
+    private int _heldBackLogged;
     private long _lastChangeTicks;
 
     /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
@@ -101,7 +102,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// last reported its end of data.
     /// </summary>
     /// <remarks>Changes held back for <see cref="NatsKvConfigurationSource.SentinelKey"/> do not count as behind.</remarks>
-    public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && (ulong)Interlocked.Read(ref _drainedRevision) >= _pending.Revision;
+    public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && (ulong)Interlocked.Read(ref _drainedRevision) >= _pending.ReleasableRevision;
 
     /// <summary>When the snapshot being served was written; null when no snapshot is being served.</summary>
     internal DateTimeOffset? ServedSnapshotWrittenAt => IsServingSnapshot ? Volatile.Read(ref _restoredSnapshot)?.WrittenAt : null;
@@ -110,7 +111,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     internal int PendingCount => _pending.Count;
 
     /// <summary>How many keys have changes waiting for the sentinel key to change. Internal: for tests.</summary>
-    internal int HeldBackCount => Volatile.Read(ref _heldBackCount);
+    internal int HeldBackCount => _pending.HeldBackCount;
 
     /// <summary>When the last change was applied to this provider's configuration, if any was.</summary>
     public DateTimeOffset? LastChangeTime => Interlocked.Read(ref _lastChangeTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -155,10 +156,12 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         _applyLoop = Task.Run(() => ApplyLoopAsync(_stopping.Token));
 
-        // Plain blocking waits on thread-pool work: nothing here needs the caller's synchronisation context.
-        Task[] waitFor = _source.Optional || _source.OnLoadException is not null
+        // Plain blocking waits on thread-pool work: nothing here needs the caller's synchronisation context. An
+        // optional source starts empty at the first failure; any other waits out the timeout, unless the failure
+        // is one that retrying cannot fix. OnLoadException is told once the load has failed for good, not before.
+        Task[] waitFor = _source.Optional
             ? [_initialStateApplied.Task, _watcher.FirstFailure]
-            : [_initialStateApplied.Task];
+            : [_initialStateApplied.Task, _watcher.PermanentFailure];
         Task.WaitAny(waitFor, _source.StartupTimeout);
 
         // From here on the configuration root may be listening: a state applied later must be announced.
@@ -293,15 +296,20 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
                     ApplyFailure = exception;
                     var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(applyFailures - 1, 10)), 30_000));
                     Log.ApplyFailed(_logger, exception, Bucket, _pending.Revision, (long)delay.TotalMilliseconds);
+
+                    // The full read is asked for at once, so the watch stops feeding the state that failed; a part
+                    // of it still in flight finds no staging and is dropped (see ApplyPending), never published.
                     _staging = null;
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     _watcher.RequestFullRead();
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 if (IsLoaded && !_source.ReloadOnChange)
                 {
-                    // Loaded once, as asked: stop watching.
+                    // Loaded once, as asked: stop watching, with the state written to the snapshot first (the
+                    // snapshot loop stops with the watch).
+                    _snapshotWriter?.WriteIfChanged();
                     await _stopping.CancelAsync().ConfigureAwait(false);
                     return;
                 }
@@ -325,6 +333,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         var batch = _pending.Drain();
         if (batch.IsEmpty)
         {
+            ReportHeldBack();
             return;
         }
 
@@ -335,16 +344,20 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Interlocked.Exchange(ref _drainedRevision, Math.Max(Interlocked.Read(ref _drainedRevision), (long)batch.Changes[^1].Revision));
         }
 
-        if (!ReleaseWithSentinel(ref batch))
-        {
-            return;
-        }
-
+        ReportHeldBack();
         var warnings = new List<ProjectionWarning>();
         if (batch.Part != FullStatePart.None)
         {
             if (_staging is null || _stagingGeneration != batch.Generation)
             {
+                if (!batch.StartsFullState)
+                {
+                    // Its earlier parts were dropped with a failed apply: this state is incomplete, and must never
+                    // be published. The full read asked for then (again here) brings a complete one.
+                    _watcher.RequestFullRead();
+                    return;
+                }
+
                 _staging = new BucketProjection(_jsonExpansion, batch.FullStateSize) { StreamCreated = batch.StreamCreated };
                 _stagingGeneration = batch.Generation;
             }
@@ -372,6 +385,14 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             {
                 _view = _projection.Apply(batch.Changes, previous, warnings);
                 _metrics.ChangesApplied(batch.Changes.Count);
+                if (batch.PruneBelow > 0)
+                {
+                    _view = _projection.Prune(batch.PruneBelow, batch.HeldKeys, _view, out var lostKeys);
+                    if (lostKeys > 0)
+                    {
+                        Log.KeysLostFromStream(_logger, Bucket, lostKeys, batch.PruneBelow);
+                    }
+                }
             }
 
             changed = !ReferenceEquals(previous, _view);
@@ -417,67 +438,27 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         {
             _metrics.Loaded(_sinceLoadStarted.Elapsed);
             _initialStateApplied.TrySetResult();
+
+            // From now on live changes wait for the sentinel; the initial state never does.
+            if (_source.SentinelKey is { } sentinelKey)
+            {
+                _pending.HoldUntilSentinel(sentinelKey);
+            }
         }
     }
 
-    /// <summary>
-    /// With a sentinel key, holds back live changes until a batch changes the sentinel, then releases them all
-    /// with it. Returns whether <paramref name="batch"/> (with any released changes merged in) is to be applied.
-    /// The initial read is never held back: a cold start sees those changes too.
-    /// </summary>
-    private bool ReleaseWithSentinel(ref PendingBatch batch)
+    /// <summary>Logs (event 1006, debug) how many keys have changes held back for the sentinel key, when that changed.</summary>
+    private void ReportHeldBack()
     {
-        if (_source.SentinelKey is not { } sentinel)
+        var held = _pending.HeldBackCount;
+        if (held != _heldBackLogged && _source.SentinelKey is { } sentinelKey)
         {
-            return true;
-        }
-
-        if (batch.Part == FullStatePart.Final)
-        {
-            // A full state supersedes whatever was held back from before it.
-            _heldBack.Clear();
-            Volatile.Write(ref _heldBackCount, 0);
-            return true;
-        }
-
-        if (!IsLoaded || batch.EndsCatchUp || batch.Part != FullStatePart.None)
-        {
-            return true;
-        }
-
-        var sentinelChanged = false;
-        foreach (var change in batch.Changes)
-        {
-            sentinelChanged |= string.Equals(change.Key, sentinel, StringComparison.Ordinal);
-        }
-
-        if (!sentinelChanged)
-        {
-            foreach (var change in batch.Changes)
+            _heldBackLogged = held;
+            if (held > 0)
             {
-                if (!_heldBack.TryGetValue(change.Key, out var held) || held.Revision < change.Revision)
-                {
-                    _heldBack[change.Key] = change;
-                }
+                Log.ChangesHeldBack(_logger, Bucket, held, sentinelKey, _pending.Revision);
             }
-
-            Volatile.Write(ref _heldBackCount, _heldBack.Count);
-            Log.ChangesHeldBack(_logger, Bucket, _heldBack.Count, sentinel, batch.Changes[^1].Revision);
-            return false;
         }
-
-        if (_heldBack.Count > 0)
-        {
-            var released = new List<KvChange>(_heldBack.Count + batch.Changes.Count);
-            released.AddRange(_heldBack.Values);
-            released.AddRange(batch.Changes);
-            released.Sort(static (a, b) => a.Revision.CompareTo(b.Revision));
-            _heldBack.Clear();
-            Volatile.Write(ref _heldBackCount, 0);
-            batch = batch with { Changes = released };
-        }
-
-        return true;
     }
 
     /// <summary>The snapshot at <paramref name="path"/> if there is a usable one for this source; null (and why, logged) if not.</summary>
@@ -518,7 +499,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         Volatile.Write(ref _restoringKeyCount, -1); // after the projection is in place
-        Volatile.Write(ref _restoredSnapshot, snapshot);
+        Volatile.Write(ref _restoredSnapshot, new RestoredSnapshot(snapshot.Revision, snapshot.WrittenAt));
         Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, projection.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
     }
 

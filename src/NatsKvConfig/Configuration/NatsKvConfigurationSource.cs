@@ -72,8 +72,10 @@ public sealed class NatsKvConfigurationSource : IConfigurationSource
     public JsonExpansionLimits JsonExpansionLimits { get; set; } = JsonExpansionLimits.Default;
 
     /// <summary>
-    /// Called when the initial load fails. Set <see cref="NatsKvLoadExceptionContext.Ignore"/> to start with
-    /// empty configuration (and keep loading in the background) instead of throwing.
+    /// Called when the initial load has failed for good: <see cref="StartupTimeout"/> ran out, or a failure that
+    /// retrying cannot fix (credentials, a TLS handshake or a permission refused) happened; never at the first
+    /// refused connection. Set <see cref="NatsKvLoadExceptionContext.Ignore"/> to start with empty configuration
+    /// (and keep loading in the background) instead of throwing.
     /// </summary>
     public Action<NatsKvLoadExceptionContext>? OnLoadException { get; set; }
 

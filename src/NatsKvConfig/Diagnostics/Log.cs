@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "The watch of NATS KV bucket '{Bucket}' stopped delivering (it is at revision {Revision}, the bucket at {BucketRevision}); restarting it")]
     public static partial void WatchStalled(ILogger logger, string bucket, ulong revision, ulong bucketRevision);
 
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{KeyCount} keys of NATS KV bucket '{Bucket}' lost their last message (the stream now starts at revision {FirstRevision}: purged, or expired by the bucket's max age); removed from the configuration")]
+    public static partial void KeysLostFromStream(ILogger logger, string bucket, int keyCount, ulong firstRevision);
+
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "A configuration change listener threw while reloading bucket '{Bucket}' at revision {Revision}; the watch goes on")]
     public static partial void ReloadListenerFailed(ILogger logger, Exception exception, string bucket, ulong revision);
 

@@ -27,6 +27,7 @@ internal sealed class BucketWatcher
     private readonly NatsKvConfigMetrics _metrics;
     private readonly Func<int> _liveKeyCount;
     private readonly TaskCompletionSource<Exception> _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Exception> _permanentFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CancellationTokenSource? _currentWatch;
     private CancellationTokenSource? _currentBackoff;
@@ -58,6 +59,12 @@ internal sealed class BucketWatcher
 
     /// <summary>Completes with the first failure, so an optional source's start-up need not wait out its timeout.</summary>
     public Task<Exception> FirstFailure => _firstFailure.Task;
+
+    /// <summary>
+    /// Completes with the first failure that retrying cannot fix: credentials or a TLS handshake refused, or no
+    /// permission to read the bucket. Everything else (no server yet, a missing bucket) may pass.
+    /// </summary>
+    public Task<Exception> PermanentFailure => _permanentFailure.Task;
 
     /// <summary>The most recent failure, if the watch is not running now.</summary>
     public Exception? LastFailure { get; private set; }
@@ -97,6 +104,11 @@ internal sealed class BucketWatcher
                 failures++;
                 LastFailure = exception;
                 _firstFailure.TrySetResult(exception);
+                if (IsPermanent(caught))
+                {
+                    _permanentFailure.TrySetResult(exception);
+                }
+
                 if (IsStreamNotFound(exception))
                 {
                     if (!_bucketMissingLogged)
@@ -188,6 +200,12 @@ internal sealed class BucketWatcher
             {
                 // Caught up once the newest revision that existed when the watch resumed was read.
                 (_boundaryKnown, _initialBoundary) = await boundaryQuery!.ConfigureAwait(false);
+                if (_boundaryKnown)
+                {
+                    // Keys of the snapshot below where the stream now starts were purged or expired meanwhile.
+                    _pending.ReportFirstRevision(status.Info.State.FirstSeq, _initialBoundary);
+                }
+
                 if (_boundaryKnown && _initialBoundary <= _pending.Revision)
                 {
                     _pending.CompleteCatchUp();
@@ -311,8 +329,9 @@ internal sealed class BucketWatcher
     }
 
     /// <summary>
-    /// While the watch is idle, checks now and then that the bucket still exists, is the same bucket, and has
-    /// nothing newer than what the watch delivered; otherwise restarts the watch.
+    /// Checks now and then that the bucket still exists and is the same bucket, and reports where its stream now
+    /// starts (keys below it lost their messages: a purge or an expiry sends a watch nothing); while the watch is
+    /// idle, also that the bucket has nothing newer than what the watch delivered. Otherwise restarts the watch.
     /// </summary>
     private async Task ProbeAsync(INatsKVStore store, NatsJSContext js, CancellationTokenSource watch)
     {
@@ -323,11 +342,13 @@ internal sealed class BucketWatcher
             while (!watch.IsCancellationRequested)
             {
                 await Task.Delay(interval, watch.Token).ConfigureAwait(false);
-                if (_disconnected || Environment.TickCount64 - Volatile.Read(ref _lastEntryTicks) < interval.TotalMilliseconds)
+                if (_disconnected)
                 {
                     suspectedStallAt = 0;
                     continue;
                 }
+
+                var idle = Environment.TickCount64 - Volatile.Read(ref _lastEntryTicks) >= interval.TotalMilliseconds;
 
                 NatsKVStatus status;
                 var liveKeys = _liveKeyCount();
@@ -350,7 +371,12 @@ internal sealed class BucketWatcher
                 }
 
                 var (known, latest) = await TryGetLastRevisionAsync(js, watch.Token).ConfigureAwait(false);
-                if (!known || latest <= _pending.Revision)
+                if (known)
+                {
+                    _pending.ReportFirstRevision(status.Info.State.FirstSeq, latest);
+                }
+
+                if (!idle || !known || latest <= _pending.Revision)
                 {
                     suspectedStallAt = 0;
                 }
@@ -402,6 +428,23 @@ internal sealed class BucketWatcher
     /// after the snapshot's revision, unless the bucket turns out to be another one.
     /// </summary>
     public void ResumeFromSnapshot(DateTimeOffset streamCreated) => _streamCreated = streamCreated;
+
+    // Judged by type where there is one, else by the server's words (NATS.Net reports them as message text).
+    private static bool IsPermanent(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException
+                || current.Message.Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase)
+                || current.Message.Contains("Permissions Violation", StringComparison.OrdinalIgnoreCase)
+                || current.Message.Contains("Authentication Expired", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsStreamNotFound(Exception exception) => exception switch
     {

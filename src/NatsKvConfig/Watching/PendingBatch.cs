@@ -22,6 +22,22 @@ internal sealed record PendingBatch(IReadOnlyList<KvChange> Changes, FullStatePa
     /// <summary>Whether applying this batch brings the provider level with the bucket for the first time since it started reading.</summary>
     public bool EndsInitialRead => Part == FullStatePart.Final || EndsCatchUp;
 
+    /// <summary>
+    /// For a full state, whether this is its first part: a later part with no staging begun for its generation
+    /// means earlier parts were lost (a failed apply), and the state must be read again rather than published.
+    /// </summary>
+    public bool StartsFullState { get; init; }
+
+    /// <summary>
+    /// For live changes, nonzero when the stream's first sequence has risen to this revision: every key whose
+    /// latest revision is below it has lost its message (a purge, an expiry) and is removed, as are delete
+    /// markers below it, unless the key has changes held back (<see cref="HeldKeys"/>).
+    /// </summary>
+    public ulong PruneBelow { get; init; }
+
+    /// <summary>With a prune, the keys whose newer changes are held back for the sentinel key: never pruned.</summary>
+    public IReadOnlyCollection<string> HeldKeys { get; init; } = [];
+
     /// <summary>Whether there is nothing to apply.</summary>
-    public bool IsEmpty => Changes.Count == 0 && Part == FullStatePart.None && !EndsCatchUp;
+    public bool IsEmpty => Changes.Count == 0 && Part == FullStatePart.None && !EndsCatchUp && PruneBelow == 0;
 }

@@ -4,7 +4,9 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// Changes read from the watch and not yet applied. Live changes are kept as the newest entry per key, so a
-/// burst of any size costs memory in proportion to the keys it touches and is applied as one batch.
+/// burst of any size costs memory in proportion to the keys it touches and is applied as one batch. With a
+/// sentinel key held to (<see cref="HoldUntilSentinel"/>), live changes are released only by a change of the
+/// sentinel key, exactly those up to it: changes on either side of a sentinel change are never merged.
 /// </summary>
 /// <remarks>
 /// The watch loop adds; the apply loop waits for a signal and drains everything pending at once. A full state
@@ -28,6 +30,19 @@ internal sealed class PendingChanges
     });
 
     private Dictionary<string, KvChange> _byKey = new(StringComparer.Ordinal);
+
+    // With a sentinel key: the live changes up to and including its latest change, released to be applied;
+    // _byKey then holds those after it, held back until the sentinel changes again.
+    private Dictionary<string, KvChange> _released = new(StringComparer.Ordinal);
+    private string? _sentinelKey;
+    private ulong _releasedRevision;
+
+    // Set once the stream's first sequence is seen above a revision that may still be held: every key whose
+    // latest revision is below it has lost its message (a purge, an expiry). Handed out once the watch has
+    // delivered everything up to Through, so no newer message of such a key can still be on its way.
+    private (ulong FirstRevision, ulong Through)? _pruneRequest;
+    private ulong _prunedBelow;
+    private bool _fullStatePartHandedOut;
     private List<KvChange> _fullState = [];
     private bool _readingFullState = true;
     private bool _fullStateComplete;
@@ -40,6 +55,33 @@ internal sealed class PendingChanges
     /// <summary>The highest revision added so far.</summary>
     public ulong Revision { get; private set; }
 
+    /// <summary>
+    /// The highest revision added that is to be applied: <see cref="Revision"/>, except for changes held back until
+    /// the sentinel key changes, which do not count as behind.
+    /// </summary>
+    public ulong ReleasableRevision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sentinelKey is null ? Revision : _releasedRevision;
+            }
+        }
+    }
+
+    /// <summary>How many keys have live changes held back until the sentinel key changes.</summary>
+    public int HeldBackCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sentinelKey is null ? 0 : _byKey.Count;
+            }
+        }
+    }
+
     /// <summary>Whether nothing is waiting to be applied.</summary>
     public bool IsEmpty
     {
@@ -47,7 +89,8 @@ internal sealed class PendingChanges
         {
             lock (_gate)
             {
-                return _byKey.Count == 0 && _fullState.Count == 0 && !_fullStateComplete && !_catchUpComplete;
+                return (_sentinelKey is not null || _byKey.Count == 0) && _released.Count == 0 && _fullState.Count == 0
+                    && !_fullStateComplete && !_catchUpComplete && !PruneIsDue;
             }
         }
     }
@@ -59,7 +102,7 @@ internal sealed class PendingChanges
         {
             lock (_gate)
             {
-                return _byKey.Count + _fullState.Count;
+                return _byKey.Count + _released.Count + _fullState.Count;
             }
         }
     }
@@ -95,8 +138,13 @@ internal sealed class PendingChanges
         lock (_gate)
         {
             _byKey.Clear();
+            _released.Clear();
             _fullState = [];
             Revision = 0;
+            _releasedRevision = 0;
+            _pruneRequest = null;
+            _prunedBelow = 0;
+            _fullStatePartHandedOut = false;
             _readingFullState = true;
             _fullStateComplete = false;
             _catchingUp = false;
@@ -116,8 +164,11 @@ internal sealed class PendingChanges
         lock (_gate)
         {
             _byKey.Clear();
+            _released.Clear();
             _fullState = [];
             Revision = revision;
+            _releasedRevision = revision;
+            _pruneRequest = null;
             _readingFullState = false;
             _fullStateComplete = false;
             _catchingUp = true;
@@ -188,12 +239,27 @@ internal sealed class PendingChanges
                 _fullState.Add(change);
                 signal = _fullState.Count >= FullStatePartSize;
             }
-            else if (!_byKey.TryGetValue(change.Key, out var existing) || existing.Revision < change.Revision)
+            else
             {
-                _byKey[change.Key] = change;
+                if (!_byKey.TryGetValue(change.Key, out var existing) || existing.Revision < change.Revision)
+                {
+                    _byKey[change.Key] = change;
+                }
+
+                if (_sentinelKey is not null && string.Equals(change.Key, _sentinelKey, StringComparison.Ordinal))
+                {
+                    // The sentinel releases exactly what came before it, and itself: later changes stay held.
+                    Release(_byKey, _released);
+                    _byKey.Clear();
+                    _releasedRevision = Math.Max(_releasedRevision, change.Revision);
+                }
             }
 
             Revision = Math.Max(Revision, change.Revision);
+            if (_sentinelKey is null)
+            {
+                _releasedRevision = Revision;
+            }
         }
 
         if (signal)
@@ -202,6 +268,63 @@ internal sealed class PendingChanges
         }
 
         return readingFullState;
+    }
+
+    /// <summary>
+    /// From now on, holds live changes back until <paramref name="sentinelKey"/> changes, then releases exactly
+    /// the changes up to that change. Called once the initial state is applied: it is never held back.
+    /// </summary>
+    public void HoldUntilSentinel(string sentinelKey)
+    {
+        lock (_gate)
+        {
+            if (_sentinelKey is not null)
+            {
+                return;
+            }
+
+            // What arrived before holding began is released as it would have been without a sentinel.
+            Release(_byKey, _released);
+            _byKey.Clear();
+            _sentinelKey = sentinelKey;
+            _releasedRevision = Revision;
+        }
+    }
+
+    /// <summary>
+    /// Reports the stream's first sequence, and the newest revision under the watch's filter asked for with it:
+    /// once the watch has delivered everything up to <paramref name="lastRevision"/>, every key whose latest
+    /// revision is below <paramref name="firstRevision"/> has lost its message, and a batch says so.
+    /// </summary>
+    public void ReportFirstRevision(ulong firstRevision, ulong lastRevision)
+    {
+        lock (_gate)
+        {
+            if (_readingFullState || firstRevision <= _prunedBelow)
+            {
+                return;
+            }
+
+            // The newest report wins: its last revision is one the watch will deliver (an older one may have been
+            // purged before it arrived), and the first revision only ever rises.
+            _pruneRequest = (Math.Max(firstRevision, _pruneRequest?.FirstRevision ?? 0), lastRevision);
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+
+    // A prune is handed out once everything up to the revision it was seen at has been added.
+    private bool PruneIsDue => _pruneRequest is { } request && Revision >= request.Through;
+
+    private static void Release(Dictionary<string, KvChange> from, Dictionary<string, KvChange> to)
+    {
+        foreach (var (key, change) in from)
+        {
+            if (!to.TryGetValue(key, out var existing) || existing.Revision < change.Revision)
+            {
+                to[key] = change;
+            }
+        }
     }
 
     /// <summary>Waits until something may be pending. Returns <see langword="false"/> once cancelled.</summary>
@@ -226,6 +349,9 @@ internal sealed class PendingChanges
         FullStatePart part;
         int generation;
         bool endsCatchUp;
+        bool startsFullState;
+        ulong pruneBelow;
+        string[] heldKeys;
         DateTimeOffset streamCreated;
         lock (_gate)
         {
@@ -240,19 +366,43 @@ internal sealed class PendingChanges
 
                 fullState = _fullState;
                 _fullState = [];
-                return new PendingBatch(fullState, FullStatePart.Partial, generation, _fullStateSize) { StreamCreated = streamCreated };
+                var first = !_fullStatePartHandedOut;
+                _fullStatePartHandedOut = true;
+                return new PendingBatch(fullState, FullStatePart.Partial, generation, _fullStateSize) { StreamCreated = streamCreated, StartsFullState = first };
             }
 
-            if (_byKey.Count == 0 && !_fullStateComplete && !_catchUpComplete)
+            // With a sentinel key, only what its changes released is taken; the rest stays held back.
+            var holding = _sentinelKey is not null;
+            var prune = PruneIsDue ? _pruneRequest : null;
+            if ((holding ? _released.Count : _byKey.Count) == 0 && !_fullStateComplete && !_catchUpComplete && prune is null)
             {
                 return PendingBatch.Empty;
             }
 
-            taken = _byKey;
-            _byKey = new Dictionary<string, KvChange>(StringComparer.Ordinal);
+            if (holding)
+            {
+                taken = _released;
+                _released = new Dictionary<string, KvChange>(StringComparer.Ordinal);
+            }
+            else
+            {
+                taken = _byKey;
+                _byKey = new Dictionary<string, KvChange>(StringComparer.Ordinal);
+            }
+
+            if (prune is { } due)
+            {
+                _prunedBelow = due.FirstRevision;
+                _pruneRequest = null;
+            }
+
+            pruneBelow = prune?.FirstRevision ?? 0;
+            heldKeys = holding && prune is not null ? [.. _byKey.Keys] : [];
+            startsFullState = _fullStateComplete && !_fullStatePartHandedOut;
             fullState = _fullState;
             _fullState = [];
             part = _fullStateComplete ? FullStatePart.Final : FullStatePart.None;
+            _fullStatePartHandedOut |= _fullStateComplete;
             _fullStateComplete = false;
             endsCatchUp = _catchUpComplete;
             _catchUpComplete = false;
@@ -264,10 +414,15 @@ internal sealed class PendingChanges
         Array.Sort(later, static (a, b) => a.Revision.CompareTo(b.Revision));
         if (part == FullStatePart.None)
         {
-            return new PendingBatch(later, part, generation) { EndsCatchUp = endsCatchUp };
+            return new PendingBatch(later, part, generation)
+            {
+                EndsCatchUp = endsCatchUp,
+                PruneBelow = pruneBelow,
+                HeldKeys = heldKeys,
+            };
         }
 
         fullState.AddRange(later);
-        return new PendingBatch(fullState, part, generation, _fullStateSize) { StreamCreated = streamCreated };
+        return new PendingBatch(fullState, part, generation, _fullStateSize) { StreamCreated = streamCreated, StartsFullState = startsFullState };
     }
 }

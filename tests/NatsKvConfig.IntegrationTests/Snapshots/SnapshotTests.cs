@@ -282,4 +282,19 @@ public sealed class SnapshotTests : IDisposable
             Assert.Equal(revision, rewritten!.Revision);
         }
     }
+    [Fact]
+    public async Task With_ReloadOnChange_off_the_loaded_state_is_still_written_to_the_snapshot_while_the_app_runs()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var revision = await bucket.PutAsync("db.host", "h1");
+        var path = NewSnapshotPath();
+
+        using var root = Build(bucket, path, configure: source => source.ReloadOnChange = false);
+
+        // Loaded once and no longer watching: the state must still reach the snapshot, not only at disposal.
+        Assert.Equal("h1", root["db:host"]);
+        var snapshot = await WaitForSnapshotAsync(path, revision);
+        Assert.Equal("h1", ValueIn(snapshot, "db:host"));
+    }
 }

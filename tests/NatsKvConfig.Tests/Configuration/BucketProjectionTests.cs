@@ -203,4 +203,32 @@ public class BucketProjectionTests
         Assert.True(restoredView.TryGetValue("db:host", out var host));
         Assert.Equal("h", host);
     }
+    [Fact]
+    public void Pruning_removes_keys_and_delete_markers_below_the_first_revision_and_spares_held_keys()
+    {
+        var projection = new BucketProjection(JsonExpansionLimits.Default);
+        var warnings = new List<ProjectionWarning>();
+        var view = projection.Apply(
+            [
+                new KvChange("old", 1, false, "1"u8.ToArray(), DateTimeOffset.UnixEpoch),
+                new KvChange("held", 2, false, "2"u8.ToArray(), DateTimeOffset.UnixEpoch),
+                new KvChange("gone", 3, true, default, DateTimeOffset.UnixEpoch),
+                new KvChange("json", 4, false, """{"a":1,"b":2}"""u8.ToArray(), DateTimeOffset.UnixEpoch),
+                new KvChange("new", 9, false, "9"u8.ToArray(), DateTimeOffset.UnixEpoch),
+            ],
+            ConfigurationView.Empty,
+            warnings);
+        Assert.Equal(5, projection.KeyCount);
+
+        view = projection.Prune(firstRevision: 5, spared: ["held"], view, out var removed);
+
+        Assert.Equal(2, removed); // old and json; the delete marker of gone goes too, but had no value
+        Assert.Equal(2, projection.KeyCount);
+        Assert.Equal(2, projection.LiveKeyCount);
+        Assert.False(view.TryGetValue("old", out _));
+        Assert.False(view.TryGetValue("json:a", out _));
+        Assert.True(view.TryGetValue("held", out var held) && held == "2");
+        Assert.True(view.TryGetValue("new", out var kept) && kept == "9");
+        Assert.Empty(warnings);
+    }
 }

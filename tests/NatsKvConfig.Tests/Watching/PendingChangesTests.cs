@@ -96,4 +96,129 @@ public class PendingChangesTests
         cancel.Cancel();
         Assert.False(await pending.WaitAsync(cancel.Token));
     }
+    private static PendingChanges Loaded(string? sentinelKey = null)
+    {
+        var pending = new PendingChanges();
+        pending.CompleteFullState(); // an empty bucket: the initial state is complete
+        Assert.Equal(FullStatePart.Final, pending.Drain().Part);
+        if (sentinelKey is not null)
+        {
+            pending.HoldUntilSentinel(sentinelKey);
+        }
+
+        return pending;
+    }
+
+    [Fact]
+    public void A_sentinel_change_releases_exactly_the_changes_before_it_and_holds_those_after_it()
+    {
+        var pending = Loaded("release");
+        pending.Add(Put("a", 1));
+        pending.Add(Put("release", 2));
+        pending.Add(Put("b", 3));
+
+        var released = pending.Drain();
+        Assert.Equal([("a", 1UL), ("release", 2UL)], released.Changes.Select(c => (c.Key, c.Revision)));
+        Assert.Equal(1, pending.HeldBackCount);
+        Assert.Equal(2UL, pending.ReleasableRevision);
+        Assert.True(pending.IsEmpty, "held-back changes are not waiting to be applied");
+        Assert.True(pending.Drain().IsEmpty);
+
+        pending.Add(Put("release", 4));
+        Assert.Equal([("b", 3UL), ("release", 4UL)], pending.Drain().Changes.Select(c => (c.Key, c.Revision)));
+        Assert.Equal(0, pending.HeldBackCount);
+    }
+
+    [Fact]
+    public void Changes_of_one_key_on_both_sides_of_a_sentinel_change_are_never_merged()
+    {
+        var pending = Loaded("release");
+        pending.Add(Put("a", 1, "before"));
+        pending.Add(Put("release", 2));
+        pending.Add(Put("a", 3, "after"));
+
+        var released = pending.Drain();
+        Assert.Equal("before", Encoding.UTF8.GetString(released.Changes.Single(c => c.Key == "a").Value.Span));
+
+        pending.Add(Put("release", 4));
+        Assert.Equal("after", Encoding.UTF8.GetString(pending.Drain().Changes.Single(c => c.Key == "a").Value.Span));
+    }
+
+    [Fact]
+    public void Two_sentinel_changes_in_one_drain_release_everything_up_to_the_later_one()
+    {
+        var pending = Loaded("release");
+        pending.Add(Put("a", 1));
+        pending.Add(Put("release", 2));
+        pending.Add(Put("b", 3));
+        pending.Add(Put("release", 4));
+        pending.Add(Put("c", 5));
+
+        Assert.Equal(["a", "b", "release"], pending.Drain().Changes.Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(1, pending.HeldBackCount);
+    }
+
+    [Fact]
+    public void A_new_full_state_supersedes_what_was_held_back()
+    {
+        var pending = Loaded("release");
+        pending.Add(Put("a", 1));
+        Assert.Equal(1, pending.HeldBackCount);
+
+        pending.BeginFullState(DateTimeOffset.UnixEpoch);
+        Assert.Equal(0, pending.HeldBackCount);
+        pending.Add(Put("b", 7));
+        pending.CompleteFullState();
+        Assert.Equal(["b"], pending.Drain().Changes.Select(c => c.Key));
+    }
+
+    [Fact]
+    public void A_prune_is_handed_out_only_once_everything_up_to_the_revision_it_was_seen_at_has_arrived()
+    {
+        var pending = Loaded();
+        pending.Add(Put("a", 5));
+        Assert.Equal(0UL, pending.Drain().PruneBelow);
+
+        pending.ReportFirstRevision(firstRevision: 10, lastRevision: 12);
+        Assert.True(pending.Drain().IsEmpty, "revisions up to 12 have not all arrived");
+
+        pending.Add(Put("b", 12));
+        var batch = pending.Drain();
+        Assert.Equal(10UL, batch.PruneBelow);
+        Assert.Equal(["b"], batch.Changes.Select(c => c.Key));
+
+        pending.ReportFirstRevision(firstRevision: 10, lastRevision: 12);
+        Assert.True(pending.Drain().IsEmpty, "the same first revision is pruned once");
+    }
+
+    [Fact]
+    public void A_prune_spares_keys_whose_newer_changes_are_held_back()
+    {
+        var pending = Loaded("release");
+        pending.Add(Put("a", 20));
+        pending.ReportFirstRevision(firstRevision: 15, lastRevision: 20);
+
+        var batch = pending.Drain();
+        Assert.Equal(15UL, batch.PruneBelow);
+        Assert.Empty(batch.Changes);
+        Assert.Equal(["a"], batch.HeldKeys);
+    }
+
+    [Fact]
+    public void Only_the_first_part_of_a_full_state_starts_it_so_a_later_part_alone_is_known_to_be_incomplete()
+    {
+        var pending = new PendingChanges();
+        pending.Add(Put("a", 1));
+        Assert.True(pending.Drain().StartsFullState);
+        pending.Add(Put("b", 2));
+        pending.CompleteFullState();
+        var final = pending.Drain();
+        Assert.Equal(FullStatePart.Final, final.Part);
+        Assert.False(final.StartsFullState);
+
+        pending.BeginFullState(DateTimeOffset.UnixEpoch);
+        pending.Add(Put("c", 3));
+        pending.CompleteFullState();
+        Assert.True(pending.Drain().StartsFullState, "a complete state handed out at once starts its generation");
+    }
 }

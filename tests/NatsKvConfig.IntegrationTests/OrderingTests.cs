@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Configuration;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NatsKvConfig.IntegrationTests.Infrastructure;
+using NatsKvConfig.Testing;
+
+namespace NatsKvConfig.IntegrationTests;
+
+/// <summary>
+/// Orderings that once showed readers a state the bucket never had, or kept one it no longer has, against a
+/// real server: each test failed before its fix.
+/// </summary>
+public class OrderingTests
+{
+    [Fact]
+    public async Task A_sentinel_releases_exactly_the_changes_written_before_it_not_those_drained_with_it()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("release", "0");
+        using var root = ProviderHarness.Build(bucket, s =>
+        {
+            s.SentinelKey = "release";
+            s.ReloadDelay = TimeSpan.FromMilliseconds(400); // all three puts are drained as one batch
+        });
+        var provider = root.Provider();
+
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("release", "1");
+        await bucket.PutAsync("b", "2");
+        await Eventually.TrueAsync(() => root["release"] == "1", "the first change set is released");
+
+        // Released with its sentinel: a. Written after it: b, held back for the next sentinel change.
+        Assert.Equal("1", root["a"]);
+        Assert.Null(root["b"]);
+        await Eventually.TrueAsync(() => provider.HeldBackCount == 1, "b waits for the next sentinel change");
+        Assert.True(provider.IsCaughtUp, "held-back changes do not count as falling behind");
+
+        await bucket.PutAsync("release", "2");
+        await Eventually.TrueAsync(() => root["release"] == "2", "the second change set is released");
+        Assert.Equal("2", root["b"]);
+        Assert.Equal(0, provider.HeldBackCount);
+    }
+
+    [Fact]
+    public async Task A_key_written_on_both_sides_of_a_sentinel_change_shows_its_value_at_the_sentinel_first()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("release", "0");
+        using var root = ProviderHarness.Build(bucket, s =>
+        {
+            s.SentinelKey = "release";
+            s.ReloadDelay = TimeSpan.FromMilliseconds(400);
+        });
+        var seen = new List<(string? Release, string? A)>();
+        Microsoft.Extensions.Primitives.ChangeToken.OnChange(root.GetReloadToken, () =>
+        {
+            lock (seen)
+            {
+                seen.Add((root["release"], root["a"]));
+            }
+        });
+
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("release", "1");
+        await bucket.PutAsync("a", "3"); // newer, but after the sentinel: not part of change set 1
+        await Eventually.TrueAsync(() => root["release"] == "1", "the change set is released");
+        Assert.Equal("1", root["a"]);
+
+        await bucket.PutAsync("release", "2");
+        await Eventually.TrueAsync(() => root["release"] == "2", "the next change set is released");
+        Assert.Equal("3", root["a"]);
+        lock (seen)
+        {
+            Assert.Equal([("1", "1"), ("2", "3")], seen);
+        }
+    }
+
+    [Fact]
+    public async Task Keys_lost_to_a_stream_purge_leave_the_configuration_even_when_the_key_count_does_not_shrink()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        for (var i = 0; i < 10; i++)
+        {
+            await bucket.PutAsync($"k{i}", $"v{i}");
+        }
+
+        var logs = new CapturingLoggerProvider();
+        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+        Assert.Equal("v9", root["k9"]);
+
+        await new NatsJSContext(bucket.Connection).PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest());
+        for (var i = 0; i < 5; i++)
+        {
+            await bucket.PutAsync($"k{i}", $"again{i}");
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await bucket.PutAsync($"temp{i}", "x"); // as many keys as were lost: the count alone cannot tell
+            await bucket.DeleteAsync($"temp{i}");
+        }
+
+        await Eventually.TrueAsync(() => root["k5"] is null, "the purged keys that were not written again leave");
+        Assert.Equal(
+            Enumerable.Range(0, 5).ToDictionary(i => $"k{i}", i => (string?)$"again{i}"),
+            root.AsEnumerable().Where(p => p.Value is not null).ToDictionary());
+        var lost = Assert.Single(logs.Ours, e => e.EventId == 3006);
+        Assert.Contains("5 keys", lost.Message, StringComparison.Ordinal);
+        Assert.False(logs.Has(4003), "the apply loop crashed");
+    }
+
+    [Fact]
+    public async Task An_OnLoadException_that_only_logs_does_not_cut_the_start_up_retry_window_short()
+    {
+        var port = FreePort();
+        var name = BucketNames.Unique("late");
+        var logs = new CapturingLoggerProvider();
+        var calls = 0;
+        var loading = Task.Run(() => new ConfigurationBuilder()
+            .AddNatsKv(source =>
+            {
+                source.Bucket = name;
+                source.Url = $"nats://127.0.0.1:{port}";
+                source.StartupTimeout = TimeSpan.FromSeconds(30);
+                source.LoggerFactory = logs.CreateFactory();
+                source.OnWatchException = _ => TimeSpan.FromMilliseconds(100);
+                source.OnLoadException = _ => Interlocked.Increment(ref calls); // logs, in a real app; does not ignore
+            })
+            .BuildRoot());
+
+        // The first attempts are refused (no server yet): the load must go on retrying, not give up.
+        await Eventually.TrueAsync(() => logs.Has(3001), "an attempt to load has failed");
+        await using var server = await NatsServer.StartAsync(new NatsServerOptions { ForceLocalProcess = true, Port = port, ServerName = "late" });
+        await using var bucket = await TestBucket.CreateAsync(server.Url, name: name);
+        await bucket.PutAsync("greeting", "hello");
+
+        using var root = await loading.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, Volatile.Read(ref calls));
+        Assert.True(root.Provider().IsLoaded);
+        Assert.Equal("hello", root["greeting"]);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
