@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NatsKvConfig.IntegrationTests.Infrastructure;
 using NatsKvConfig.Testing;
 
@@ -88,10 +87,8 @@ public class ConnectionErrorTests : IAsyncLifetime
     public async Task The_installed_tool_runs_as_a_process_with_its_exit_codes()
     {
         await using var bucket = await TestBucket.CreateAsync(_server.ClientOpts);
-        var tool = ToolPath();
-
-        var (code, output, error) = await RunProcessAsync(tool, "--user", User, "--password", Password, "-s", _server.Url, "get", bucket.Name, "missing");
-        var (helpCode, help, _) = await RunProcessAsync(tool, "--help");
+        var (code, output, error) = await ToolProcess.RunAsync(["--user", User, "--password", Password, "-s", _server.Url, "get", bucket.Name, "missing"]);
+        var (helpCode, help, _) = await ToolProcess.RunAsync(["--help"]);
 
         Assert.Equal(2, code);
         Assert.Empty(output);
@@ -103,35 +100,6 @@ public class ConnectionErrorTests : IAsyncLifetime
         }
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunProcessAsync(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(tool);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("NATS_URL");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
-
-    // The tool as built in its own folder, with its own dependencies (this test's folder has those of a web app).
-    private static string ToolPath() => BuiltPrograms.Find(Path.Combine("src", "NatsKvConfig.Cli"), "nats-kv-config.dll");
 
     private static int FreePort()
     {

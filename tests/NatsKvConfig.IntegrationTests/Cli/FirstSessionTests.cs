@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -50,7 +49,7 @@ public sealed partial class FirstSessionTests : IDisposable
             {
                 var words = ShellWords(command);
                 Assert.True(words.Count > 0 && words[0] == "nats-kv-config", $"the session runs only nats-kv-config, export and echo $?; not: {command}");
-                var run = await RunToolAsync(environment, words.Skip(1));
+                var run = await ToolProcess.RunAsync(words.Skip(1), environment, _directory);
                 lastExitCode = run.Code;
                 actual = run.Err + run.Out;
             }
@@ -168,49 +167,6 @@ public sealed partial class FirstSessionTests : IDisposable
         string.Join('\n', output.ReplaceLineEndings("\n").Split('\n')
             .Select(line => Time().Replace(line.TrimEnd(), "<time>"))
             .Where(line => line.Length > 0));
-
-    private async Task<(int Code, string Out, string Err)> RunToolAsync(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory,
-        };
-        start.ArgumentList.Add(BuiltPrograms.Find(Path.Combine("src", "NatsKvConfig.Cli"), "nats-kv-config.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // Nothing of the test run's own NATS settings: only what the session exported.
-        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("NATS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
 
     [GeneratedRegex(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z")]
     private static partial Regex Time();
