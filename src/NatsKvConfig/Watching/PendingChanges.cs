@@ -9,7 +9,10 @@ namespace NatsKvConfig;
 /// sentinel key, exactly those up to it: changes on either side of a sentinel change are never merged.
 /// </summary>
 /// <remarks>
-/// The watch loop adds; the apply loop waits for a signal and drains everything pending at once. A full state
+/// This is the provider's life cycle, one state machine in one type (<see cref="BucketPhase"/>): the watch reports
+/// what it reads (begin a full state or a catch-up, entries, their end, where the stream now starts), and the
+/// apply loop drains batches that say what they are. The watch loop adds; the apply loop waits for a signal and
+/// drains everything pending at once. A full state
 /// (the initial load, or a reload after the bucket was replaced) arrives in revision order with each key once,
 /// and is handed out in parts as it arrives, so the apply loop can stage it while the rest streams in; it is
 /// shown to readers only once complete.
@@ -44,10 +47,7 @@ internal sealed class PendingChanges
     private ulong _prunedBelow;
     private bool _fullStatePartHandedOut;
     private List<KvChange> _fullState = [];
-    private bool _readingFullState = true;
-    private bool _fullStateComplete;
-    private bool _catchingUp;
-    private bool _catchUpComplete;
+    private BucketPhase _phase = BucketPhase.ReadingFullState;
     private int _generation;
     private int _fullStateSize;
     private DateTimeOffset _streamCreated;
@@ -90,7 +90,7 @@ internal sealed class PendingChanges
             lock (_gate)
             {
                 return (_sentinelKey is not null || _byKey.Count == 0) && _released.Count == 0 && _fullState.Count == 0
-                    && !_fullStateComplete && !_catchUpComplete && !PruneIsDue;
+                    && _phase is not (BucketPhase.FullStateRead or BucketPhase.CaughtUp) && !PruneIsDue;
             }
         }
     }
@@ -107,6 +107,18 @@ internal sealed class PendingChanges
         }
     }
 
+    /// <summary>Where the life cycle stands (see <see cref="BucketPhase"/> for its states and transitions).</summary>
+    public BucketPhase Phase
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _phase;
+            }
+        }
+    }
+
     /// <summary>Whether a full state is being read and not yet complete.</summary>
     public bool IsReadingFullState
     {
@@ -114,7 +126,7 @@ internal sealed class PendingChanges
         {
             lock (_gate)
             {
-                return _readingFullState;
+                return _phase == BucketPhase.ReadingFullState;
             }
         }
     }
@@ -126,7 +138,7 @@ internal sealed class PendingChanges
         {
             lock (_gate)
             {
-                return _catchingUp;
+                return _phase == BucketPhase.CatchingUp;
             }
         }
     }
@@ -145,10 +157,7 @@ internal sealed class PendingChanges
             _pruneRequest = null;
             _prunedBelow = 0;
             _fullStatePartHandedOut = false;
-            _readingFullState = true;
-            _fullStateComplete = false;
-            _catchingUp = false;
-            _catchUpComplete = false;
+            _phase = BucketPhase.ReadingFullState;
             _fullStateSize = 0;
             _streamCreated = streamCreated;
             _generation++;
@@ -169,10 +178,7 @@ internal sealed class PendingChanges
             Revision = revision;
             _releasedRevision = revision;
             _pruneRequest = null;
-            _readingFullState = false;
-            _fullStateComplete = false;
-            _catchingUp = true;
-            _catchUpComplete = false;
+            _phase = BucketPhase.CatchingUp;
             _generation++;
         }
     }
@@ -182,13 +188,12 @@ internal sealed class PendingChanges
     {
         lock (_gate)
         {
-            if (!_catchingUp)
+            if (_phase != BucketPhase.CatchingUp)
             {
                 return;
             }
 
-            _catchingUp = false;
-            _catchUpComplete = true;
+            _phase = BucketPhase.CaughtUp;
         }
 
         _signal.Writer.TryWrite(true);
@@ -199,7 +204,7 @@ internal sealed class PendingChanges
     {
         lock (_gate)
         {
-            if (_readingFullState && _fullStateSize == 0)
+            if (_phase == BucketPhase.ReadingFullState && _fullStateSize == 0)
             {
                 _fullStateSize = (int)Math.Min(size, int.MaxValue);
             }
@@ -211,13 +216,12 @@ internal sealed class PendingChanges
     {
         lock (_gate)
         {
-            if (!_readingFullState)
+            if (_phase != BucketPhase.ReadingFullState)
             {
                 return;
             }
 
-            _readingFullState = false;
-            _fullStateComplete = true;
+            _phase = BucketPhase.FullStateRead;
         }
 
         _signal.Writer.TryWrite(true);
@@ -233,7 +237,7 @@ internal sealed class PendingChanges
         var signal = true;
         lock (_gate)
         {
-            readingFullState = _readingFullState;
+            readingFullState = _phase == BucketPhase.ReadingFullState;
             if (readingFullState)
             {
                 _fullState.Add(change);
@@ -300,7 +304,7 @@ internal sealed class PendingChanges
     {
         lock (_gate)
         {
-            if (_readingFullState || firstRevision <= _prunedBelow)
+            if (_phase == BucketPhase.ReadingFullState || firstRevision <= _prunedBelow)
             {
                 return;
             }
@@ -357,7 +361,7 @@ internal sealed class PendingChanges
         {
             generation = _generation;
             streamCreated = _streamCreated;
-            if (_readingFullState)
+            if (_phase == BucketPhase.ReadingFullState)
             {
                 if (_fullState.Count == 0)
                 {
@@ -374,7 +378,9 @@ internal sealed class PendingChanges
             // With a sentinel key, only what its changes released is taken; the rest stays held back.
             var holding = _sentinelKey is not null;
             var prune = PruneIsDue ? _pruneRequest : null;
-            if ((holding ? _released.Count : _byKey.Count) == 0 && !_fullStateComplete && !_catchUpComplete && prune is null)
+            var fullStateRead = _phase == BucketPhase.FullStateRead;
+            var caughtUp = _phase == BucketPhase.CaughtUp;
+            if ((holding ? _released.Count : _byKey.Count) == 0 && !fullStateRead && !caughtUp && prune is null)
             {
                 return PendingBatch.Empty;
             }
@@ -398,14 +404,16 @@ internal sealed class PendingChanges
 
             pruneBelow = prune?.FirstRevision ?? 0;
             heldKeys = holding && prune is not null ? [.. _byKey.Keys] : [];
-            startsFullState = _fullStateComplete && !_fullStatePartHandedOut;
+            startsFullState = fullStateRead && !_fullStatePartHandedOut;
             fullState = _fullState;
             _fullState = [];
-            part = _fullStateComplete ? FullStatePart.Final : FullStatePart.None;
-            _fullStatePartHandedOut |= _fullStateComplete;
-            _fullStateComplete = false;
-            endsCatchUp = _catchUpComplete;
-            _catchUpComplete = false;
+            part = fullStateRead ? FullStatePart.Final : FullStatePart.None;
+            _fullStatePartHandedOut |= fullStateRead;
+            endsCatchUp = caughtUp;
+            if (fullStateRead || caughtUp)
+            {
+                _phase = BucketPhase.Live;
+            }
         }
 
         // Live changes after a full state have higher revisions than all of it, so they go after.

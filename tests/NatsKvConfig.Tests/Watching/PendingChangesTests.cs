@@ -221,4 +221,84 @@ public class PendingChangesTests
         pending.CompleteFullState();
         Assert.True(pending.Drain().StartsFullState, "a complete state handed out at once starts its generation");
     }
+    [Fact]
+    public void A_provider_starts_reading_the_full_state_and_goes_live_once_its_final_part_is_drained()
+    {
+        var pending = new PendingChanges();
+        Assert.Equal(BucketPhase.ReadingFullState, pending.Phase);
+
+        pending.Add(Put("a", 1));
+        pending.CompleteFullState();
+        Assert.Equal(BucketPhase.FullStateRead, pending.Phase);
+        Assert.False(pending.IsEmpty, "the complete state waits to be handed out");
+
+        var final = pending.Drain();
+        Assert.Equal(FullStatePart.Final, final.Part);
+        Assert.True(final.EndsInitialRead);
+        Assert.Equal(BucketPhase.Live, pending.Phase);
+
+        pending.Add(Put("b", 2));
+        var live = pending.Drain();
+        Assert.Equal(FullStatePart.None, live.Part);
+        Assert.False(live.EndsInitialRead);
+        Assert.Equal(BucketPhase.Live, pending.Phase);
+    }
+
+    [Fact]
+    public void A_restored_snapshot_catches_up_with_live_changes_and_goes_live_once_caught_up_is_drained()
+    {
+        var pending = new PendingChanges();
+        pending.ResumeFrom(10);
+        Assert.Equal(BucketPhase.CatchingUp, pending.Phase);
+
+        pending.Add(Put("a", 11));
+        var during = pending.Drain();
+        Assert.Equal(FullStatePart.None, during.Part); // applied over the snapshot as it comes
+        Assert.False(during.EndsCatchUp);
+
+        pending.CompleteFullState(); // the watch's "no data" says both; only the catch-up applies here
+        pending.CompleteCatchUp();
+        Assert.Equal(BucketPhase.CaughtUp, pending.Phase);
+        var last = pending.Drain();
+        Assert.True(last.EndsCatchUp);
+        Assert.True(last.EndsInitialRead);
+        Assert.Equal(BucketPhase.Live, pending.Phase);
+    }
+
+    [Fact]
+    public void A_live_provider_goes_back_to_reading_the_full_state_when_the_bucket_is_replaced()
+    {
+        var pending = Loaded();
+        pending.Add(Put("stale", 5));
+        var generation = pending.Drain().Generation;
+        pending.Add(Put("dropped", 6));
+
+        pending.BeginFullState(DateTimeOffset.UnixEpoch);
+        Assert.Equal(BucketPhase.ReadingFullState, pending.Phase);
+        Assert.Equal(0UL, pending.Revision);
+        pending.Add(Put("fresh", 1));
+        pending.CompleteFullState();
+
+        var final = pending.Drain();
+        Assert.Equal(["fresh"], final.Changes.Select(c => c.Key));
+        Assert.NotEqual(generation, final.Generation);
+        Assert.Equal(BucketPhase.Live, pending.Phase);
+    }
+
+    [Fact]
+    public void Completions_that_do_not_fit_the_phase_change_nothing()
+    {
+        var pending = Loaded();
+        pending.CompleteFullState();
+        pending.CompleteCatchUp();
+        Assert.Equal(BucketPhase.Live, pending.Phase);
+        Assert.True(pending.Drain().IsEmpty);
+
+        pending.BeginFullState(DateTimeOffset.UnixEpoch);
+        pending.CompleteCatchUp();
+        Assert.Equal(BucketPhase.ReadingFullState, pending.Phase);
+        pending.ReportFirstRevision(firstRevision: 5, lastRevision: 0); // a full read sees the stream as it is
+        pending.CompleteFullState();
+        Assert.Equal(0UL, pending.Drain().PruneBelow);
+    }
 }
