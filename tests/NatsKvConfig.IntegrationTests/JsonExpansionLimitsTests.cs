@@ -5,10 +5,6 @@ using NatsKvConfig.IntegrationTests.Infrastructure;
 
 namespace NatsKvConfig.IntegrationTests;
 
-/// <summary>Measures the whole process, so its tests run alone, after the parallel ones.</summary>
-[CollectionDefinition(nameof(MeasuresProcessMemory), DisableParallelization = true)]
-public sealed class MeasuresProcessMemory;
-
 /// <summary>
 /// A value that would expand past the limits, against a real server: an app watching the bucket stays small and
 /// goes on, and the client's reads show what the app serves.
