@@ -89,4 +89,52 @@ public class ResilienceTests
         await Eventually.TrueAsync(() => root["a"] == "3", "live changes flow again");
         Assert.False(logs.Has(4003), "the loop did not end");
     }
+    [Fact]
+    public async Task A_failed_part_of_the_initial_state_is_never_followed_by_an_incomplete_state_being_published()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        const int Keys = 2_000; // enough that the watch is still reading when the first part fails
+        await Task.WhenAll(Enumerable.Range(0, Keys).Select(i => bucket.PutAsync($"k{i}", $"v{i}").AsTask()));
+
+        var logs = new CapturingLoggerProvider();
+        var source = new NatsKvConfigurationSource
+        {
+            Bucket = bucket.Name,
+            Url = bucket.Url,
+            LoggerFactory = logs.CreateFactory(),
+            OnWatchException = _ => TimeSpan.FromMilliseconds(50),
+        };
+
+        // The state comes in parts of 50; the first part to be applied fails. The parts after it must not be
+        // published as the state (they lack the first), whatever the timing: the full state is read again.
+        var published = new List<int>();
+        using var provider = new NatsKvConfigurationProvider(source, new PendingChanges(fullStatePartSize: 50));
+        var failOnce = 1;
+        provider.BeforeApplyForTests = _ =>
+        {
+            if (Interlocked.Exchange(ref failOnce, 0) == 1)
+            {
+                throw new InvalidOperationException("injected failure");
+            }
+        };
+        Microsoft.Extensions.Primitives.ChangeToken.OnChange(provider.GetReloadToken, () =>
+        {
+            lock (published)
+            {
+                published.Add(provider.GetChildKeys([], null).Count());
+            }
+        });
+
+        provider.Load();
+
+        Assert.True(provider.IsLoaded);
+        Assert.True(logs.Has(4004), "the injected failure happened");
+        Assert.Equal(Keys, provider.GetChildKeys([], null).Count());
+        Assert.True(provider.TryGet("k0", out var first) && first == "v0");
+        lock (published)
+        {
+            Assert.All(published, count => Assert.Equal(Keys, count));
+        }
+    }
 }

@@ -23,7 +23,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly JsonExpansionLimits? _jsonExpansion;
     private readonly ILogger _logger;
     private readonly NatsConnectionLease _connection;
-    private readonly PendingChanges _pending = new();
+    private readonly PendingChanges _pending;
     private BucketProjection _projection;
 
     // A full state being read, applied as it streams in and published when complete. Only the apply loop uses these.
@@ -61,10 +61,17 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
     /// <param name="source">The source's settings.</param>
     public NatsKvConfigurationProvider(NatsKvConfigurationSource source)
+        : this(source, new PendingChanges())
+    {
+    }
+
+    /// <summary>Creates a provider over <paramref name="pending"/>: the seam tests use to cut a full state into parts.</summary>
+    internal NatsKvConfigurationProvider(NatsKvConfigurationSource source, PendingChanges pending)
     {
         ArgumentNullException.ThrowIfNull(source);
         source.Validate();
         _source = source;
+        _pending = pending;
         Bucket = source.Bucket!;
         var loggerFactory = source.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();

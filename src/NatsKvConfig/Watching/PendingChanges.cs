@@ -23,7 +23,8 @@ internal sealed class PendingChanges
     // read: big enough that waking the loop is cheap per entry. With two cores or fewer, NATS.Net's own watch
     // keeps them busy and staging alongside it only adds contention (measured on a 2-core machine: slower,
     // not faster), so the whole state is handed over once complete.
-    private static readonly int FullStatePartSize = Environment.ProcessorCount > 2 ? 1024 : int.MaxValue;
+    private static readonly int DefaultFullStatePartSize = Environment.ProcessorCount > 2 ? 1024 : int.MaxValue;
+    private readonly int _fullStatePartSize;
 
     private readonly object _gate = new();
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -51,6 +52,14 @@ internal sealed class PendingChanges
     private int _generation;
     private int _fullStateSize;
     private DateTimeOffset _streamCreated;
+
+    /// <summary>Creates the pending changes of one provider.</summary>
+    /// <param name="fullStatePartSize">How many entries of a full state make a part; by default 1,024 with more
+    /// than two cores, else the whole state at once (see above).</param>
+    public PendingChanges(int? fullStatePartSize = null)
+    {
+        _fullStatePartSize = fullStatePartSize ?? DefaultFullStatePartSize;
+    }
 
     /// <summary>The highest revision added so far.</summary>
     public ulong Revision { get; private set; }
@@ -241,7 +250,7 @@ internal sealed class PendingChanges
             if (readingFullState)
             {
                 _fullState.Add(change);
-                signal = _fullState.Count >= FullStatePartSize;
+                signal = _fullState.Count >= _fullStatePartSize;
             }
             else
             {
