@@ -143,6 +143,50 @@ public class OrderingTests
         Assert.Equal("hello", root["greeting"]);
     }
 
+    [Fact]
+    public async Task On_a_three_node_cluster_a_sentinel_releases_exactly_its_change_set_and_purged_keys_leave()
+    {
+        await using var cluster = await NatsCluster.StartAsync(3);
+        await using var bucket = await TestBucket.CreateAsync(cluster.Url, replicas: 3);
+        for (var i = 0; i < 4; i++)
+        {
+            await bucket.PutAsync($"k{i}", $"v{i}");
+        }
+
+        await bucket.PutAsync("release", "0");
+        var logs = new CapturingLoggerProvider();
+        using var root = ProviderHarness.Build(bucket, s =>
+        {
+            s.SentinelKey = "release";
+            s.ReloadDelay = TimeSpan.FromMilliseconds(400);
+        }, logs.CreateFactory());
+
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("release", "1");
+        await bucket.PutAsync("b", "2");
+        await Eventually.TrueAsync(() => root["release"] == "1", "the change set is released");
+        Assert.Equal("1", root["a"]);
+        Assert.Null(root["b"]);
+
+        // A purge of the R3 stream, then two of the lost keys and the sentinel written again, and as many temporary
+        // keys as keep the stream's key count from shrinking: the others leave, by the exact rule.
+        await new NatsJSContext(bucket.Connection).PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest());
+        await bucket.PutAsync("k0", "again");
+        await bucket.PutAsync("a", "1");
+        for (var i = 0; i < 6; i++)
+        {
+            await bucket.PutAsync($"temp{i}", "x");
+            await bucket.DeleteAsync($"temp{i}");
+        }
+
+        await bucket.PutAsync("release", "2");
+        await Eventually.TrueAsync(() => root["k1"] is null && root["release"] == "2", "the keys lost to the purge leave");
+        Assert.Equal("again", root["k0"]);
+        Assert.Equal("1", root["a"]);
+        Assert.Null(root["b"]); // held back before the purge, and lost with it: never released
+        Assert.True(logs.Has(3006), "the lost keys are reported");
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -409,6 +409,16 @@ internal sealed class PendingChanges
             {
                 _prunedBelow = due.FirstRevision;
                 _pruneRequest = null;
+
+                // A held-back change below the stream's start lost its message too: released later, it would
+                // bring back a value the bucket no longer holds.
+                foreach (var (key, change) in _byKey)
+                {
+                    if (change.Revision < due.FirstRevision)
+                    {
+                        _byKey.Remove(key);
+                    }
+                }
             }
 
             pruneBelow = prune?.FirstRevision ?? 0;

@@ -192,6 +192,20 @@ public class PendingChangesTests
     }
 
     [Fact]
+    public void A_prune_drops_held_back_changes_that_lost_their_message_too()
+    {
+        var pending = Loaded("release");
+        pending.Add(Put("lost", 3));
+        pending.Add(Put("kept", 20));
+        pending.ReportFirstRevision(firstRevision: 15, lastRevision: 20);
+
+        Assert.Equal(["kept"], pending.Drain().HeldKeys);
+        Assert.Equal(1, pending.HeldBackCount);
+        pending.Add(Put("release", 21));
+        Assert.Equal(["kept", "release"], pending.Drain().Changes.Select(c => c.Key));
+    }
+
+    [Fact]
     public void A_prune_spares_keys_whose_newer_changes_are_held_back()
     {
         var pending = Loaded("release");
