@@ -83,6 +83,10 @@ internal static class ApplyCostBenchmark
             batches.Add(batch);
         }
 
+        // The last measurement's projection is garbage: collected now, not during this one's clock.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
         var counting = CanCountMerges(view);
         var merges = 0;
         var lastBase = counting ? BaseOf(view) : null;

@@ -7,26 +7,29 @@ namespace NatsKvConfig.Benchmarks;
 /// <summary>
 /// Scenario 6: managed bytes the provider retains per key, against <see cref="MemoryConfigurationProvider"/> holding
 /// the same paths and values. Both are read as binding reads them (<c>GetChildren()</c> at the root, a section
-/// bound) before measuring, so the provider's lazily built child index is included. Per-key bytes are the slope
-/// between two bucket sizes; what each provider holds whatever its size (the watch, its subscription and buffers)
-/// is the intercept, reported apart and checked against a provider of an empty bucket.
+/// bound) before measuring, so the provider's lazily built child index is included. What a provider holds whatever
+/// its size (the watch, its subscription and buffers) is measured on an empty bucket and subtracted, and reported
+/// apart. Not the slope between two sizes: the benchmark's keys spread over 100 × 100 parent sections, so up to
+/// 10,000 keys every key brings a parent of its own and beyond that they share them, and a slope from 10,000 to
+/// 100,000 keys would leave out the parents the first 10,000 keys created.
 /// </summary>
 internal static class MemoryBenchmark
 {
-    /// <summary>Retained bytes of each side (medians) with one bucket of <paramref name="Paths"/> configuration paths loaded.</summary>
-    internal sealed record Size(int Keys, int Paths, double MemoryBytes, double ProviderBytes);
+    /// <summary>Retained bytes (medians) with one bucket of <paramref name="Paths"/> configuration paths loaded.</summary>
+    /// <param name="Keys">The keys seeded (plus the 50-key section, and a probe key when scenario 3 ran first).</param>
+    /// <param name="Paths">The paths the provider holds: one per key, since the benchmark's values are not JSON.</param>
+    /// <param name="MemoryBytes">The memory provider, after the reads.</param>
+    /// <param name="ProviderBytes">NatsKvConfig's provider, after the reads.</param>
+    /// <param name="ProviderBytesBeforeReads">NatsKvConfig's provider right after <c>Build()</c>, before any child index.</param>
+    internal sealed record Size(int Keys, int Paths, double MemoryBytes, double ProviderBytes, double ProviderBytesBeforeReads);
 
-    internal sealed record Result(Size Small, Size Large, double EmptyProviderBytes)
+    internal sealed record Result(IReadOnlyList<Size> Sizes, double EmptyMemoryBytes, double EmptyProviderBytes)
     {
-        public double MemoryBytesPerKey => Slope(Small.MemoryBytes, Large.MemoryBytes);
+        public double MemoryPerKey(Size size) => (size.MemoryBytes - EmptyMemoryBytes) / size.Paths;
 
-        public double ProviderBytesPerKey => Slope(Small.ProviderBytes, Large.ProviderBytes);
+        public double ProviderPerKey(Size size) => (size.ProviderBytes - EmptyProviderBytes) / size.Paths;
 
-        public double MemoryConstantBytes => Large.MemoryBytes - (MemoryBytesPerKey * Large.Paths);
-
-        public double ProviderConstantBytes => Large.ProviderBytes - (ProviderBytesPerKey * Large.Paths);
-
-        private double Slope(double small, double large) => (large - small) / (Large.Paths - Small.Paths);
+        public double ChildIndexPerKey(Size size) => (size.ProviderBytes - size.ProviderBytesBeforeReads) / size.Paths;
     }
 
     public static async Task<Result> RunAsync(BenchEnvironment env, BenchSettings settings)
@@ -39,27 +42,30 @@ internal static class MemoryBenchmark
         _ = Measure(() => env.BuildProvider(warmUp.Bucket));
         _ = Measure(() => MemoryRoot(Pairs(env, warmUp.Bucket)));
 
-        var emptyBytes = Stats.Median(Enumerable.Range(0, rounds).Select(_ => (double)Measure(() => env.BuildProvider(empty.Bucket))).ToArray());
+        var emptyProvider = Stats.Median(Enumerable.Range(0, rounds).Select(_ => (double)Measure(() => env.BuildProvider(empty.Bucket)).AfterReads).ToArray());
+        var emptyMemory = Stats.Median(Enumerable.Range(0, rounds).Select(_ => (double)Measure(() => MemoryRoot([])).AfterReads).ToArray());
         var sizes = new List<Size>();
-        foreach (var keys in settings.KeyCounts[^2..])
+        foreach (var keys in settings.KeyCounts)
         {
             var store = await env.SeededAsync(keys);
             var pairs = Pairs(env, store.Bucket);
             var memory = new List<double>();
             var provider = new List<double>();
+            var providerBeforeReads = new List<double>();
             for (var round = 0; round < rounds; round++)
             {
-                provider.Add(Measure(() => env.BuildProvider(store.Bucket)));
-                memory.Add(Measure(() => MemoryRoot(pairs)));
+                var (afterBuild, afterReads) = Measure(() => env.BuildProvider(store.Bucket));
+                providerBeforeReads.Add(afterBuild);
+                provider.Add(afterReads);
+                memory.Add(Measure(() => MemoryRoot(pairs)).AfterReads);
             }
 
-            sizes.Add(new Size(keys, pairs.Length, Stats.Median(memory), Stats.Median(provider)));
-            Console.WriteLine($"  memory at {pairs.Length:N0} paths: memory provider {sizes[^1].MemoryBytes / pairs.Length:0} B/path, provider {sizes[^1].ProviderBytes / pairs.Length:0} B/path (totals over paths, constant included)");
+            sizes.Add(new Size(keys, pairs.Length, Stats.Median(memory), Stats.Median(provider), Stats.Median(providerBeforeReads)));
+            var result = new Result(sizes, emptyMemory, emptyProvider);
+            Console.WriteLine($"  memory per key at {pairs.Length:N0} paths: memory provider {result.MemoryPerKey(sizes[^1]):0} B, provider {result.ProviderPerKey(sizes[^1]):0} B (child index {result.ChildIndexPerKey(sizes[^1]):0} B of it); constant per provider {emptyProvider / 1024:0} KiB");
         }
 
-        var result = new Result(sizes[0], sizes[1], emptyBytes);
-        Console.WriteLine($"  memory per key (slope {sizes[0].Paths:N0} → {sizes[1].Paths:N0} paths): memory provider {result.MemoryBytesPerKey:0} B, provider {result.ProviderBytesPerKey:0} B; constant per provider {result.ProviderConstantBytes / 1024:0} KiB (empty bucket: {emptyBytes / 1024:0} KiB)");
-        return result;
+        return new Result(sizes, emptyMemory, emptyProvider);
     }
 
     /// <summary>The paths and values a provider of <paramref name="bucket"/> holds, read from one (then disposed).</summary>
@@ -85,14 +91,15 @@ internal static class MemoryBenchmark
     }
 
     /// <summary>
-    /// Bytes still reachable after <paramref name="build"/> and the reads binding makes, between two full compacting
-    /// collections; the configuration is kept alive until after the second.
+    /// Bytes still reachable after <paramref name="build"/>, and after the reads binding makes, each after full
+    /// compacting collections; the configuration is kept alive until after the last.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static long Measure(Func<ConfigurationRoot> build)
+    private static (long AfterBuild, long AfterReads) Measure(Func<ConfigurationRoot> build)
     {
         var (before, beforeInfo) = Heap();
         var root = build();
+        var (afterBuild, _) = Heap();
         _ = ReadAsBindingDoes(root);
         var (after, afterInfo) = Heap();
         GC.KeepAlive(root);
@@ -106,7 +113,7 @@ internal static class MemoryBenchmark
             Console.WriteLine($"  (GC.GetTotalMemory says {after - before:N0} B retained, GC.GetGCMemoryInfo {fromInfo:N0} B)");
         }
 
-        return after - before;
+        return (afterBuild - before, after - before);
     }
 
     // GC.GetTotalMemory, and the heap's size less its free space as the last full blocking collection saw it.
