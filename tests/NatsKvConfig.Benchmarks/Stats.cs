@@ -53,13 +53,16 @@ internal static class Stats
             return null;
         }
 
+        static string Bound(double bound) => "≤ " + bound.ToString("0.00", CultureInfo.InvariantCulture) + "×";
         static string List(IEnumerable<(string Where, double Ratio)> rows) =>
-            string.Join(", ", rows.Select(r => $"{r.Where} ({r.Ratio.ToString("0.00", CultureInfo.InvariantCulture)}×)"));
-        var sentence = $"{what} misses its goal (≤ {goal.ToString("0.00", CultureInfo.InvariantCulture)}×) at {List(missed)}";
+            string.Join("; ", rows.Select(r => $"{r.Where}: {r.Ratio.ToString("0.00", CultureInfo.InvariantCulture)}×"));
+        var sentence = $"{what} misses its goal ({Bound(goal)}) for {List(missed)}.";
         var failed = missed.Where(r => !(r.Ratio <= mustReach)).ToArray();
         sentence += failed.Length == 0
-            ? $", but reaches the must-reach bound (≤ {mustReach.ToString("0.00", CultureInfo.InvariantCulture)}×) everywhere."
-            : $"; it misses the must-reach bound (≤ {mustReach.ToString("0.00", CultureInfo.InvariantCulture)}×) too at {List(failed)}.";
+            ? $" It reaches the must-reach bound ({Bound(mustReach)}) everywhere."
+            : failed.Length == missed.Length
+                ? $" {(failed.Length == 1 ? "That misses" : "All of these miss")} the must-reach bound ({Bound(mustReach)}) too."
+                : $" It misses the must-reach bound ({Bound(mustReach)}) too for {List(failed)}.";
         return "**Missed:** " + sentence;
     }
 
