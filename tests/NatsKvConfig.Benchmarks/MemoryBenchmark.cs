@@ -15,6 +15,9 @@ namespace NatsKvConfig.Benchmarks;
 /// </summary>
 internal static class MemoryBenchmark
 {
+    private static int _disagreements;
+    private static int _measurements;
+
     /// <summary>Retained bytes (medians) with one bucket of <paramref name="Paths"/> configuration paths loaded.</summary>
     /// <param name="Keys">The keys seeded (plus the 50-key section, and a probe key when scenario 3 ran first).</param>
     /// <param name="Paths">The paths the provider holds: one per key, since the benchmark's values are not JSON.</param>
@@ -23,7 +26,12 @@ internal static class MemoryBenchmark
     /// <param name="ProviderBytesBeforeReads">NatsKvConfig's provider right after <c>Build()</c>, before any child index.</param>
     internal sealed record Size(int Keys, int Paths, double MemoryBytes, double ProviderBytes, double ProviderBytesBeforeReads);
 
-    internal sealed record Result(IReadOnlyList<Size> Sizes, double EmptyMemoryBytes, double EmptyProviderBytes)
+    /// <param name="Sizes">Each bucket size measured.</param>
+    /// <param name="EmptyMemoryBytes">A memory provider with no data: its constant.</param>
+    /// <param name="EmptyProviderBytes">A provider of an empty bucket: its constant (the watch, subscription, buffers).</param>
+    /// <param name="Disagreements">Measurements in which <c>GC.GetTotalMemory</c> and <c>GC.GetGCMemoryInfo</c> disagreed.</param>
+    /// <param name="Measurements">Measurements made.</param>
+    internal sealed record Result(IReadOnlyList<Size> Sizes, double EmptyMemoryBytes, double EmptyProviderBytes, int Disagreements, int Measurements)
     {
         public double MemoryPerKey(Size size) => (size.MemoryBytes - EmptyMemoryBytes) / size.Paths;
 
@@ -35,6 +43,7 @@ internal static class MemoryBenchmark
     public static async Task<Result> RunAsync(BenchEnvironment env, BenchSettings settings)
     {
         var rounds = Math.Min(settings.Rounds, 3);
+        _disagreements = _measurements = 0;
         var empty = await env.NewBucketAsync("benchempty");
 
         // Warm-up of both sides and the reads: JIT, the binder's caches and connection buffers are not what is measured.
@@ -61,11 +70,11 @@ internal static class MemoryBenchmark
             }
 
             sizes.Add(new Size(keys, pairs.Length, Stats.Median(memory), Stats.Median(provider), Stats.Median(providerBeforeReads)));
-            var result = new Result(sizes, emptyMemory, emptyProvider);
+            var result = new Result(sizes, emptyMemory, emptyProvider, _disagreements, _measurements);
             Console.WriteLine($"  memory per key at {pairs.Length:N0} paths: memory provider {result.MemoryPerKey(sizes[^1]):0} B, provider {result.ProviderPerKey(sizes[^1]):0} B (child index {result.ChildIndexPerKey(sizes[^1]):0} B of it); constant per provider {emptyProvider / 1024:0} KiB");
         }
 
-        return new Result(sizes, emptyMemory, emptyProvider);
+        return new Result(sizes, emptyMemory, emptyProvider, _disagreements, _measurements);
     }
 
     /// <summary>The paths and values a provider of <paramref name="bucket"/> holds, read from one (then disposed).</summary>
@@ -108,8 +117,10 @@ internal static class MemoryBenchmark
         // A cross-check from the collector's own accounting: the two disagree only when something else (the
         // connection's buffers, say) grew in between, and then the measurement is not to be trusted.
         var fromInfo = afterInfo - beforeInfo;
+        _measurements++;
         if (Math.Abs(fromInfo - (after - before)) > Math.Max(64 * 1024, (after - before) / 20))
         {
+            _disagreements++;
             Console.WriteLine($"  (GC.GetTotalMemory says {after - before:N0} B retained, GC.GetGCMemoryInfo {fromInfo:N0} B)");
         }
 

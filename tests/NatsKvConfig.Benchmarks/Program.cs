@@ -125,6 +125,9 @@ if (settings.Runs(6))
             }))
         .Table(["constant per provider (empty bucket, not in the bytes per key)", "memory provider", "NatsKvConfig"],
             [["retained", Stats.Bytes(memory.EmptyMemoryBytes), Stats.Bytes(memory.EmptyProviderBytes)]])
+        .Paragraph(memory.Disagreements == 0
+            ? $"`GC.GetTotalMemory` and `GC.GetGCMemoryInfo` (heap size less fragmentation) agreed within 5% (or 64 KiB) in all {memory.Measurements} measurements."
+            : $"**Caution:** `GC.GetTotalMemory` and `GC.GetGCMemoryInfo` disagreed by more than 5% (and 64 KiB) in {memory.Disagreements} of {memory.Measurements} measurements (something else on the heap grew in between); the medians above may be off.")
         .Paragraph("The benchmark's keys spread over 100 × 100 parent sections (`s{i % 100}:g{i / 100 % 100}:k{i}`): up to 10,000 keys every key brings a parent section of its own into the child index, beyond that ten keys share one, so the provider's bytes per key fall with size; the largest size is the measure the issue's table uses.")
         .Paragraph(Stats.Misses("Memory per key", memory.Sizes.Select(s => ($"{Stats.Number(s.Keys)} keys", memory.ProviderPerKey(s) / memory.MemoryPerKey(s))), 1.2, 1.3) is { } missed
             ? missed + " **Why.** The memory provider holds one dictionary entry per path. The provider also keeps, per key, its revision and the paths it produced (to apply changes incrementally and never apply an older revision over a newer one), the owner of each path (to resolve keys that map to the same path), and the child index that makes `GetChildren()` a lookup instead of a scan of every key."
