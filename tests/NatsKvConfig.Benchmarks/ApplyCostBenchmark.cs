@@ -14,7 +14,8 @@ internal static class ApplyCostBenchmark
 {
     // Merges: how many times the view merged its overlay during one measurement one by one, or null when the view's
     // layout is not the one BaseOf reads.
-    internal sealed record Result(int Keys, int Changes, int? Merges, double NsPerChange, double NsPerChangeBatched);
+    // GcNsPerChange: the part of NsPerChange that garbage collection paused the process for.
+    internal sealed record Result(int Keys, int Changes, int? Merges, double NsPerChange, double GcNsPerChange, double NsPerChangeBatched);
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
@@ -25,6 +26,7 @@ internal static class ApplyCostBenchmark
         {
             var changes = settings.ApplyChanges(keys);
             var single = new List<double>();
+            var gc = new List<double>();
             var batched = new List<double>();
             int? merges = null;
 
@@ -46,18 +48,19 @@ internal static class ApplyCostBenchmark
                 var one = Measure(keys, changes, 1, round);
                 var many = Measure(keys, changes, settings.ApplyBatch, round);
                 single.Add(one.NsPerChange);
+                gc.Add(one.GcNsPerChange);
                 batched.Add(many.NsPerChange);
                 merges = one.Merges;
             }
 
-            results.Add(new Result(keys, changes, merges, Stats.Median(single), Stats.Median(batched)));
-            Console.WriteLine($"  apply {changes:N0} changes with {keys,7:N0} keys loaded ({merges?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} merges): {Stats.Ns(results[^1].NsPerChange)} per change one by one, {Stats.Ns(results[^1].NsPerChangeBatched)} in batches of {settings.ApplyBatch}");
+            results.Add(new Result(keys, changes, merges, Stats.Median(single), Stats.Median(gc), Stats.Median(batched)));
+            Console.WriteLine($"  apply {changes:N0} changes with {keys,7:N0} keys loaded ({merges?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} merges): {Stats.Ns(results[^1].NsPerChange)} per change one by one ({Stats.Ns(results[^1].GcNsPerChange)} of it GC pauses), {Stats.Ns(results[^1].NsPerChangeBatched)} in batches of {settings.ApplyBatch}");
         }
 
         return results;
     }
 
-    private static (double NsPerChange, int? Merges) Measure(int keys, int changes, int batchSize, int seed)
+    private static (double NsPerChange, int? Merges, double GcNsPerChange) Measure(int keys, int changes, int batchSize, int seed)
     {
         var projection = new BucketProjection(JsonExpansionLimits.Default);
         var warnings = new List<ProjectionWarning>();
@@ -90,6 +93,7 @@ internal static class ApplyCostBenchmark
         var counting = CanCountMerges(view);
         var merges = 0;
         var lastBase = counting ? BaseOf(view) : null;
+        var paused = GC.GetTotalPauseDuration();
         var stopwatch = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -102,12 +106,13 @@ internal static class ApplyCostBenchmark
         }
 
         var elapsed = stopwatch.Elapsed.TotalNanoseconds;
+        var gcPauses = (GC.GetTotalPauseDuration() - paused).TotalNanoseconds;
         if (view.Count != keys || warnings.Count > 0)
         {
             throw new InvalidOperationException($"Applying {changes:N0} changes to {keys:N0} keys left {view.Count:N0} paths and {warnings.Count} warnings.");
         }
 
-        return (elapsed / changes, counting ? merges : null);
+        return (elapsed / changes, counting ? merges : null, gcPauses / changes);
     }
 
     // The view's base dictionary, which a merge replaces: read only to count merges, which the view does not expose.
