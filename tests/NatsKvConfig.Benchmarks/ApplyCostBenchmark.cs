@@ -1,35 +1,66 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace NatsKvConfig.Benchmarks;
 
 /// <summary>
-/// Scenario 7: the cost of applying one change (projection + new view) with 1k and with the largest number of
-/// keys loaded. Flat means no whole-dictionary copy per change. Runs in process, on the provider's own types.
+/// Scenario 7: the cost of applying a change (projection + new view, as the provider's apply loop does) with
+/// 1k to 100k keys loaded, over twice as many changes as keys so that the view's overlay merges into its base
+/// several times and every merge is paid for in the per-change cost. Flat means no whole-dictionary copy per
+/// change. Runs in process, on the provider's own types; the changes are made before the clock starts.
 /// </summary>
 internal static class ApplyCostBenchmark
 {
-    internal sealed record Result(int Keys, double NsPerChange);
+    // Merges: how many times the view merged its overlay during one measurement one by one, or null when the view's
+    // layout is not the one BaseOf reads.
+    // GcNsPerChange: the part of NsPerChange that garbage collection paused the process for.
+    internal sealed record Result(int Keys, int Changes, int? Merges, double NsPerChange, double GcNsPerChange, double NsPerChangeBatched);
+
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
     public static List<Result> Run(BenchSettings settings)
     {
         var results = new List<Result>();
-        foreach (var keys in new[] { 1_000, settings.LargestKeyCount }.Distinct())
+        foreach (var keys in settings.ApplyKeyCounts)
         {
-            var samples = new List<double>();
-            for (var round = 0; round < settings.Rounds; round++)
+            var changes = settings.ApplyChanges(keys);
+            var single = new List<double>();
+            var gc = new List<double>();
+            var batched = new List<double>();
+            int? merges = null;
+
+            // Warm-up before the first size: long enough for the tiered JIT to recompile the apply path fully optimised
+            // (it waits 100 ms after the last new method), or the smallest bucket, the ratio's baseline, is measured slower.
+            if (keys == settings.ApplyKeyCounts[0])
             {
-                samples.Add(Measure(keys, settings.ApplyChanges));
+                var warmUp = Stopwatch.StartNew();
+                do
+                {
+                    _ = Measure(keys, changes, 1, -1);
+                    _ = Measure(keys, changes, settings.ApplyBatch, -1);
+                }
+                while (warmUp.Elapsed < WarmUp);
             }
 
-            results.Add(new Result(keys, Stats.Median(samples)));
-            Console.WriteLine($"  apply one change with {keys,7:N0} keys loaded: {Stats.Ns(results[^1].NsPerChange)}");
+            for (var round = 0; round < settings.Rounds; round++)
+            {
+                var one = Measure(keys, changes, 1, round);
+                var many = Measure(keys, changes, settings.ApplyBatch, round);
+                single.Add(one.NsPerChange);
+                gc.Add(one.GcNsPerChange);
+                batched.Add(many.NsPerChange);
+                merges = one.Merges;
+            }
+
+            results.Add(new Result(keys, changes, merges, Stats.Median(single), Stats.Median(gc), Stats.Median(batched)));
+            Console.WriteLine($"  apply {changes:N0} changes with {keys,7:N0} keys loaded ({merges?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} merges): {Stats.Ns(results[^1].NsPerChange)} per change one by one ({Stats.Ns(results[^1].GcNsPerChange)} of it GC pauses), {Stats.Ns(results[^1].NsPerChangeBatched)} in batches of {settings.ApplyBatch}");
         }
 
         return results;
     }
 
-    private static double Measure(int keys, int changes)
+    private static (double NsPerChange, int? Merges, double GcNsPerChange) Measure(int keys, int changes, int batchSize, int seed)
     {
         var projection = new BucketProjection(JsonExpansionLimits.Default);
         var warnings = new List<ProjectionWarning>();
@@ -37,19 +68,67 @@ internal static class ApplyCostBenchmark
             Enumerable.Range(0, keys).Select(i => new KvChange(BenchData.Key(i), (ulong)i + 1, false, Encoding.UTF8.GetBytes(BenchData.Value(i)), default)),
             warnings);
 
-        // Each change is its own batch (the worst case: a batch of many changes shares the work).
-        var batch = new KvChange[1];
+        // Readers bind, so the view has a child index to keep current.
+        _ = view.GetChildKeys([], null);
+
+        // Puts of new values to random keys, made before the clock starts: formatting them is not applying them.
+        var random = new Random(7 + seed);
         var revision = (ulong)keys;
-        var random = new Random(7);
-        var stopwatch = Stopwatch.StartNew();
-        for (var i = 0; i < changes; i++)
+        var batches = new List<KvChange[]>();
+        for (var start = 0; start < changes; start += batchSize)
         {
-            var key = random.Next(keys);
-            batch[0] = new KvChange(BenchData.Key(key), ++revision, false, Encoding.UTF8.GetBytes(BenchData.Value(i)), default);
-            view = projection.Apply(batch, view, warnings);
+            var batch = new KvChange[Math.Min(batchSize, changes - start)];
+            for (var j = 0; j < batch.Length; j++)
+            {
+                batch[j] = new KvChange(BenchData.Key(random.Next(keys)), ++revision, false, Encoding.UTF8.GetBytes(BenchData.Value(start + j)), default);
+            }
+
+            batches.Add(batch);
         }
 
-        GC.KeepAlive(view);
-        return stopwatch.Elapsed.TotalNanoseconds / changes;
+        // The last measurement's projection is garbage: collected now, not during this one's clock.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        var counting = CanCountMerges(view);
+        var merges = 0;
+        var lastBase = counting ? BaseOf(view) : null;
+        var paused = GC.GetTotalPauseDuration();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var batch in batches)
+        {
+            view = projection.Apply(batch, view, warnings);
+            if (counting && !ReferenceEquals(BaseOf(view), lastBase))
+            {
+                merges++;
+                lastBase = BaseOf(view);
+            }
+        }
+
+        var elapsed = stopwatch.Elapsed.TotalNanoseconds;
+        var gcPauses = (GC.GetTotalPauseDuration() - paused).TotalNanoseconds;
+        if (view.Count != keys || warnings.Count > 0)
+        {
+            throw new InvalidOperationException($"Applying {changes:N0} changes to {keys:N0} keys left {view.Count:N0} paths and {warnings.Count} warnings.");
+        }
+
+        return (elapsed / changes, counting ? merges : null, gcPauses / changes);
+    }
+
+    // The view's base dictionary, which a merge replaces: read only to count merges, which the view does not expose.
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_base")]
+    private static extern ref Dictionary<string, string?> BaseOf(ConfigurationView view);
+
+    private static bool CanCountMerges(ConfigurationView view)
+    {
+        try
+        {
+            _ = BaseOf(view);
+            return true;
+        }
+        catch (MissingFieldException)
+        {
+            return false; // the view was rebuilt differently; the cost is still measured, merges are not counted
+        }
     }
 }

@@ -8,7 +8,10 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
 
     public bool Runs(int scenario) => Only.Count == 0 || Only.Contains(scenario);
 
-    public int[] KeyCounts => Quick ? [100, 1_000] : [1_000, 10_000, 100_000];
+    /// <summary>Bucket sizes to run instead of the defaults (<c>--keys 1000,10000</c>). For investigating, not for the report.</summary>
+    public int[]? Keys { get; init; }
+
+    public int[] KeyCounts => Keys ?? (Quick ? [100, 1_000] : [1_000, 10_000, 100_000]);
 
     public int LargestKeyCount => KeyCounts[^1];
 
@@ -24,7 +27,18 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
 
     public int ReadIterations => Quick ? 2_000 : 200_000;
 
-    public int ApplyChanges => Quick ? 200 : 20_000;
+    /// <summary>Bucket sizes of the per-change apply cost; the first is the baseline of its ratio.</summary>
+    public int[] ApplyKeyCounts => Keys ?? (Quick ? [1_000, 10_000] : [1_000, 10_000, 100_000]);
+
+    /// <summary>
+    /// Changes applied per measurement with <paramref name="keys"/> loaded: twice the keys, so that the view's
+    /// overlay (merged into its base once it passes a quarter of the base) merges several times and the merges are
+    /// in the per-change cost; at least 20,000 (2,000 quick) so that the smallest bucket is timed long enough.
+    /// </summary>
+    public int ApplyChanges(int keys) => Math.Max(2 * keys, Quick ? 2_000 : 20_000);
+
+    /// <summary>Changes per batch for the batched column: about what the provider drains at once during a burst.</summary>
+    public int ApplyBatch => 100;
 
     public static BenchSettings Parse(string[] args)
     {
@@ -35,6 +49,10 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
         var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length
             ? args[onlyIndex + 1].Split(',').Select(int.Parse).ToHashSet()
             : [];
-        return new BenchSettings(quick, Path.GetFullPath(output)) { Only = only };
+        var keysIndex = Array.IndexOf(args, "--keys");
+        var keys = keysIndex >= 0 && keysIndex + 1 < args.Length
+            ? args[keysIndex + 1].Split(',').Select(k => int.Parse(k, System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray()
+            : null;
+        return new BenchSettings(quick, Path.GetFullPath(output)) { Only = only, Keys = keys };
     }
 }

@@ -5,11 +5,18 @@ namespace NatsKvConfig.Benchmarks;
 
 /// <summary>
 /// Scenario 1: a cold load into <c>IConfigurationRoot</c> against the floor (NATS.Net's own watch reading the
-/// initial state to its end, doing nothing with it) and the naive pattern (list keys, then get each).
+/// initial state, every entry of it, doing nothing with it) and the naive pattern (list keys, then get each).
+/// Both sides are checked to have everything: the floor counts its entries up to the bucket's message count,
+/// and the provider must hold every seeded path after <c>Build()</c>; either falls short and the run fails.
 /// </summary>
 internal static class ColdLoadBenchmark
 {
-    internal sealed record Result(int Keys, double FloorMs, double ProviderMs, double? NaiveMs);
+    // Entries: the entries in the bucket, all of which the floor counted. EarlyEnds: floor rounds in which nats-server
+    // reported no more pending (Delta 0) before the last entry.
+    internal sealed record Result(int Keys, long Entries, double FloorMs, double ProviderMs, double? NaiveMs, int EarlyEnds);
+
+    // Ample for 100k entries on a slow machine; a floor or load that has not finished by then is broken, not slow.
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
 
     public static async Task<List<Result>> RunAsync(BenchEnvironment env, BenchSettings settings)
     {
@@ -17,65 +24,112 @@ internal static class ColdLoadBenchmark
         foreach (var keys in settings.KeyCounts)
         {
             var store = await env.SeededAsync(keys);
+
+            // History is 1 and nothing is deleted, so every message in the stream is one key's entry of the initial state.
+            var entries = (await store.GetStatusAsync()).Info.State.Messages;
+            if (entries < keys + BenchData.SectionKeys)
+            {
+                throw new InvalidOperationException($"Bucket {store.Bucket} holds {entries:N0} messages; seeding put {keys + BenchData.SectionKeys:N0} keys.");
+            }
+
             var floor = new List<double>();
             var provider = new List<double>();
             var naive = new List<double>();
+            var earlyEnds = 0;
             var runNaive = keys <= settings.NaiveMaxKeys;
+            async Task Floor()
+            {
+                var (ms, earlyEnd) = await FloorAsync(store, entries);
+                floor.Add(ms);
+                earlyEnds += earlyEnd ? 1 : 0;
+            }
 
             // One warm-up of each side, then rounds that alternate which side goes first.
-            await FloorAsync(store);
-            Provider(env, store.Bucket);
+            await FloorAsync(store, entries);
+            Provider(env, store.Bucket, keys);
             for (var round = 0; round < settings.Rounds; round++)
             {
                 if (round % 2 == 0)
                 {
-                    floor.Add(await FloorAsync(store));
-                    provider.Add(Provider(env, store.Bucket));
+                    await Floor();
+                    provider.Add(Provider(env, store.Bucket, keys));
                 }
                 else
                 {
-                    provider.Add(Provider(env, store.Bucket));
-                    floor.Add(await FloorAsync(store));
+                    provider.Add(Provider(env, store.Bucket, keys));
+                    await Floor();
                 }
 
                 if (runNaive && round < Math.Min(settings.Rounds, 3))
                 {
-                    naive.Add(await NaiveAsync(store));
+                    naive.Add(await NaiveAsync(store, entries));
                 }
             }
 
-            results.Add(new Result(keys, Stats.Median(floor), Stats.Median(provider), runNaive ? Stats.Median(naive) : null));
-            Console.WriteLine($"  cold load {keys,7:N0} keys: floor {Stats.Ms(results[^1].FloorMs)}, provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}");
+            results.Add(new Result(keys, entries, Stats.Median(floor), Stats.Median(provider), runNaive ? Stats.Median(naive) : null, earlyEnds));
+            Console.WriteLine($"  cold load {keys,7:N0} keys ({entries:N0} entries, all counted): floor {Stats.Ms(results[^1].FloorMs)}, provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}, early 'no more pending' in {earlyEnds} of {settings.Rounds} floor rounds");
         }
 
         return results;
     }
 
-    private static async Task<double> FloorAsync(INatsKVStore store)
+    /// <summary>
+    /// Reads the initial state until all <paramref name="entries"/> have arrived. Delta 0 is not the end: nats-server
+    /// 2.9 can report it before the last entry (nats-server #4824), and a floor that stopped there would be too fast.
+    /// </summary>
+    private static async Task<(double Ms, bool EarlyEnd)> FloorAsync(INatsKVStore store, long entries)
     {
-        var stopwatch = Stopwatch.StartNew();
+        using var deadline = new CancellationTokenSource(Deadline);
         var opts = new NatsKVWatchOpts { OnNoData = _ => new ValueTask<bool>(true) };
-        await foreach (var entry in store.WatchAsync<byte[]>(">", opts: opts))
+        long received = 0;
+        var earlyEnd = false;
+        var stopwatch = Stopwatch.StartNew();
+        try
         {
-            if (entry.Delta == 0)
+            await foreach (var entry in store.WatchAsync<byte[]>(">", opts: opts, cancellationToken: deadline.Token))
             {
-                break;
+                received++;
+                if (received >= entries)
+                {
+                    break;
+                }
+
+                earlyEnd |= entry.Delta == 0;
             }
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // Reported below with the count.
+        }
 
-        return stopwatch.Elapsed.TotalMilliseconds;
+        var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        if (received != entries)
+        {
+            throw new InvalidOperationException($"The floor's watch of {store.Bucket} received {received:N0} of its {entries:N0} entries within {Deadline.TotalMinutes} minutes.");
+        }
+
+        return (elapsed, earlyEnd);
     }
 
-    private static double Provider(BenchEnvironment env, string bucket)
+    private static double Provider(BenchEnvironment env, string bucket, int keys)
     {
         var stopwatch = Stopwatch.StartNew();
         var root = env.BuildProvider(bucket);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+
+        // Checked after the clock stopped: a provider that returned from Build() without all of its keys measured nothing.
+        var provider = root.Providers.OfType<NatsKvConfigurationProvider>().Single();
+        var missing = BenchData.SeededPaths(keys).Count(path => !provider.TryGet(path, out _));
         root.Dispose();
+        if (missing > 0)
+        {
+            throw new InvalidOperationException($"The provider of {bucket} returned from Build() without {missing:N0} of its {keys + BenchData.SectionKeys:N0} seeded keys.");
+        }
+
         return elapsed;
     }
-
-    private static async Task<double> NaiveAsync(INatsKVStore store)
+    /// <summary>Lists the keys, then gets each. Checked like the floor: a naive load that missed keys did less work.</summary>
+    private static async Task<double> NaiveAsync(INatsKVStore store, long entries)
     {
         var stopwatch = Stopwatch.StartNew();
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -85,6 +139,12 @@ internal static class ColdLoadBenchmark
             data[key.Replace('.', ':')] = entry.Value;
         }
 
-        return stopwatch.Elapsed.TotalMilliseconds;
+        var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        if (data.Count != entries)
+        {
+            throw new InvalidOperationException($"The naive load of {store.Bucket} read {data.Count:N0} of its {entries:N0} keys.");
+        }
+
+        return elapsed;
     }
 }
