@@ -31,13 +31,22 @@ internal static class KeyCommands
                 0 => await client.CreateResolvedAsync(resolution, text, token).ConfigureAwait(false),
                 { } expected => await client.UpdateResolvedAsync(resolution, text, expected, token).ConfigureAwait(false),
             };
+            // What apps will make of it: a value meant as JSON that they keep as one string is worth saying.
+            var unexpanded = client.DescribeUnexpandedJson(resolution.Key.Path, text) is { } why
+                ? $"the value of '{resolution.Key.Path}' was written, but {why}"
+                : null;
             if (session.Json)
             {
-                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, resolution, "put", revision));
+                JsonOutput.Write(session.Console.Output, writer => JsonOutput.Written(writer, client.Bucket, resolution, "put", revision, unexpanded is null ? null : [unexpanded]));
             }
             else
             {
                 CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
+                if (unexpanded is not null)
+                {
+                    session.Err.Write(new Text($"warning: {unexpanded}\n", new Style(Color.Yellow)));
+                }
+
                 session.Out.WriteLine($"{resolution.Key.Key} revision {revision}");
             }
 

@@ -26,8 +26,11 @@ internal static class CollisionWarnings
         }
     }
 
-    /// <summary><c>"otherKeys": [...]</c> and <c>"warnings": [...]</c> for one key's resolution.</summary>
-    public static void WriteFields(Utf8JsonWriter writer, NatsKvConfigKeyResolution resolution)
+    /// <summary>
+    /// <c>"otherKeys": [...]</c> and <c>"warnings": [...]</c> for one key's resolution, with any
+    /// <paramref name="otherWarnings"/> (texts without the <c>warning: </c> prefix) after the collision's.
+    /// </summary>
+    public static void WriteFields(Utf8JsonWriter writer, NatsKvConfigKeyResolution resolution, IEnumerable<string>? otherWarnings = null)
     {
         writer.WriteStartArray("otherKeys");
         foreach (var key in resolution.OtherKeys)
@@ -36,16 +39,21 @@ internal static class CollisionWarnings
         }
 
         writer.WriteEndArray();
-        WriteWarnings(writer, resolution.HasCollision ? [resolution] : []);
+        WriteWarnings(writer, resolution.HasCollision ? [resolution] : [], otherWarnings);
     }
 
-    /// <summary><c>"warnings": [...]</c>: one text per collision (empty when there are none).</summary>
-    public static void WriteWarnings(Utf8JsonWriter writer, IEnumerable<NatsKvConfigKeyResolution> collisions)
+    /// <summary><c>"warnings": [...]</c>: one text per collision, then any others (empty when there are none).</summary>
+    public static void WriteWarnings(Utf8JsonWriter writer, IEnumerable<NatsKvConfigKeyResolution> collisions, IEnumerable<string>? otherWarnings = null)
     {
         writer.WriteStartArray("warnings");
         foreach (var collision in collisions)
         {
             writer.WriteStringValue(Text(collision)["warning: ".Length..]);
+        }
+
+        foreach (var warning in otherWarnings ?? [])
+        {
+            writer.WriteStringValue(warning);
         }
 
         writer.WriteEndArray();

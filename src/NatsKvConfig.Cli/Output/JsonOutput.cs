@@ -56,7 +56,7 @@ internal static class JsonOutput
     /// What a put or a delete wrote: <c>{"bucket", "key", "path", "operation", "revision", "otherKeys", "warnings"}</c>,
     /// the key being the one written (the one holding the path, whatever case it was typed in).
     /// </summary>
-    public static void Written(Utf8JsonWriter writer, string bucket, NatsKvConfigKeyResolution resolution, string operation, ulong revision)
+    public static void Written(Utf8JsonWriter writer, string bucket, NatsKvConfigKeyResolution resolution, string operation, ulong revision, IEnumerable<string>? warnings = null)
     {
         writer.WriteStartObject();
         writer.WriteString("bucket", bucket);
@@ -64,7 +64,7 @@ internal static class JsonOutput
         writer.WriteString("path", resolution.Key.Path);
         writer.WriteString("operation", operation);
         writer.WriteNumber("revision", revision);
-        CollisionWarnings.WriteFields(writer, resolution);
+        CollisionWarnings.WriteFields(writer, resolution, warnings);
         writer.WriteEndObject();
     }
 

@@ -244,6 +244,26 @@ public sealed partial class NatsKvConfigClient
         return revision;
     }
 
+    /// <summary>
+    /// Why apps reading the bucket as this client does will keep <paramref name="value"/> as one plain string
+    /// although it looks like JSON (it does not parse, or expands past the JSON expansion limits); null when they
+    /// expand it, or it is not meant as JSON. Never quotes the value.
+    /// </summary>
+    internal string? DescribeUnexpandedJson(string path, string value)
+    {
+        if (JsonExpansion is not { } limits || !JsonValueExpander.LooksLikeJson(value))
+        {
+            return null;
+        }
+
+        return JsonValueExpander.Expand(path, value, limits, []) switch
+        {
+            JsonExpansionOutcome.Expanded => null,
+            JsonExpansionOutcome.Invalid => "it looks like JSON but cannot be read as configuration (it does not parse, nests too deep, repeats a name or escapes a lone surrogate), so apps keep it as one plain string",
+            var outcome => $"it is JSON that would expand past the limit {limits.Describe(outcome)}, so apps keep it as one plain string",
+        };
+    }
+
     private async Task BumpSentinelUnlessAsync(string writtenKey, CancellationToken cancellationToken)
     {
         if (!IsSentinel(writtenKey))

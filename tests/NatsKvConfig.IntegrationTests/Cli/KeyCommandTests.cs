@@ -24,6 +24,27 @@ public class KeyCommandTests
     }
 
     [Fact]
+    public async Task Put_of_json_that_apps_keep_as_a_string_warns_naming_the_limit_but_not_the_value()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var wide = "[" + string.Join(",", Enumerable.Repeat("7", 20_000)) + "]";
+
+        var human = await CliRun.Async(server.Url, "put", bucket.Name, "app:ids", wide);
+        var json = await CliRun.Async(server.Url, "--json", "put", bucket.Name, "app:ports", "[80,81]");
+        var jsonOverLimit = await CliRun.Async(server.Url, "--json", "put", bucket.Name, "app:ids", wide);
+
+        Assert.Equal("app.ids revision 1\n", human.Ok().ReplaceLineEndings("\n"));
+        Assert.Equal("warning: the value of 'app:ids' was written, but it is JSON that would expand past the limit MaxPaths = 10000, so apps keep it as one plain string\n", human.Err.ReplaceLineEndings("\n"));
+        using var plain = JsonDocument.Parse(json.Ok());
+        Assert.Empty(plain.RootElement.GetProperty("warnings").EnumerateArray());
+        using var warned = JsonDocument.Parse(jsonOverLimit.Ok());
+        var warning = Assert.Single(warned.RootElement.GetProperty("warnings").EnumerateArray()).GetString();
+        Assert.Contains("MaxPaths = 10000", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("7,7", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_raw_prints_only_the_value_and_json_prints_the_whole_entry()
     {
         var server = await SharedNatsServer.GetAsync();
