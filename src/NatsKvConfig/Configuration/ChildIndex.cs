@@ -87,7 +87,7 @@ internal sealed class ChildIndex
     }
 
     /// <summary>The sorted children of <paramref name="parentPath"/> (the root when null).</summary>
-    public string[] Children(string? parentPath) =>
+    public IReadOnlyList<string> Children(string? parentPath) =>
         (parentPath is null ? _root : Find(ChildSet.KeyOf(parentPath, parentPath.Length))).Names();
 
     /// <summary>A new index with <paramref name="added"/> paths in and <paramref name="removed"/> ones out (in that order).</summary>

@@ -100,23 +100,8 @@ internal readonly struct ChildSet : IEquatable<ChildSet>
         }
     }
 
-    /// <summary>The children's names, sorted; made on each call so that the index keeps no copy.</summary>
-    public string[] Names()
-    {
-        var count = Count;
-        if (count == 0)
-        {
-            return [];
-        }
-
-        var names = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            names[i] = ChildSegment.Name(this[i], Start);
-        }
-
-        return names;
-    }
+    /// <summary>The children's names, sorted; cut on each read so that the index keeps no copy.</summary>
+    public IReadOnlyList<string> Names() => Count == 0 ? [] : new ChildNames(this);
 
     public bool Equals(ChildSet other) =>
         ParentLength == other.ParentLength && ParentPath.Equals(other.ParentPath, StringComparison.OrdinalIgnoreCase);

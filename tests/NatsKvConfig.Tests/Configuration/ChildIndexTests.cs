@@ -127,12 +127,12 @@ public class ChildIndexTests
         {
             var expected = memory.GetChildKeys([], parent).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var actual = index.Children(parent);
-            if (actual.Length != expected.Count || !expected.SetEquals(actual))
+            if (actual.Count != expected.Count || !expected.SetEquals(actual))
             {
                 return false;
             }
 
-            for (var i = 1; i < actual.Length; i++)
+            for (var i = 1; i < actual.Count; i++)
             {
                 if (ConfigurationKeyComparer.Instance.Compare(actual[i - 1], actual[i]) > 0)
                 {
