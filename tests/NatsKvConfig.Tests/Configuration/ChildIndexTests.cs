@@ -16,10 +16,10 @@ public class ChildIndexTests
     public void After_any_sequence_of_batches_the_index_equals_one_built_from_scratch_and_the_memory_provider()
     {
         // Each batch: paths to add (the new ones among them are added) and paths to remove (present ones).
-        Gen.Select(Path.Array[0, 12], Path.Array[0, 8], Gen.Bool).Array[1, 25].Sample(batches =>
+        Gen.Select(Path.Array[0, 20], Gen.Select(Path.Array[0, 12], Path.Array[0, 8], Gen.Bool).Array[1, 25]).Sample((initial, batches) =>
         {
-            var paths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var index = ChildIndex.Build([]);
+            var paths = new HashSet<string>(initial, StringComparer.OrdinalIgnoreCase);
+            var index = ChildIndex.Build(paths);
             foreach (var (toAdd, toRemove, removeSomeAdded) in batches)
             {
                 var added = toAdd.Where(paths.Add).ToList();
@@ -30,7 +30,7 @@ public class ChildIndexTests
 
                 index = index.With(added, removed);
 
-                if (!Same(index, ChildIndex.Build(paths), paths) || !SameAsMemoryProvider(index, paths))
+                if (!Same(index, ChildIndex.Build(paths), paths) || !SameAsMemoryProvider(index, paths) || !NamedAsLivePaths(index, paths))
                 {
                     return false;
                 }
@@ -143,6 +143,17 @@ public class ChildIndexTests
 
         return true;
     }
+
+    // Each name is spelled as in a path still there: the index never holds on to a removed path (case tells).
+    private static bool NamedAsLivePaths(ChildIndex index, IReadOnlyCollection<string> paths) =>
+        AllParents(paths).All(parent =>
+        {
+            var start = parent is null ? 0 : parent.Length + 1;
+            return index.Children(parent).All(name => paths.Any(path =>
+                (parent is null || (path.Length > parent.Length && path[parent.Length] == ':' && path.StartsWith(parent, StringComparison.OrdinalIgnoreCase)))
+                && path.AsSpan(start).StartsWith(name, StringComparison.Ordinal)
+                && (path.Length == start + name.Length || path[start + name.Length] == ':')));
+        });
 
     // The root (null) and every path that has children.
     private static IEnumerable<string?> AllParents(IEnumerable<string> paths) =>
