@@ -2,7 +2,7 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// One parent's children while a batch changes them: the original sorted set stays shared, changes are kept
-/// aside and merged in once at the end, so a batch of k changes to a parent of c children costs O(c + k log k)
+/// aside and merged in once at the end, so a batch of k changes to a parent of c children costs O(c + k log c)
 /// rather than an O(c) insertion per change.
 /// </summary>
 internal sealed class ChildSetEdit
