@@ -100,7 +100,7 @@ internal sealed class ConfigurationView
         var children = LazyInitializer.EnsureInitialized(ref _childIndex, () => ChildIndex.Build(Paths)).Children(parentPath);
         if (earlierKeys.TryGetNonEnumeratedCount(out var earlierCount) && earlierCount == 0)
         {
-            return children.AsReadOnly(); // already sorted
+            return children; // already sorted, and read-only
         }
 
         var results = new List<string>(children);
