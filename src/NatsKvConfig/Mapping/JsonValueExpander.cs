@@ -218,7 +218,8 @@ internal static class JsonValueExpander
                 return null;
             }
 
-            return parent is null ? name : ConfigurationPath.Combine(parent, name);
+            // What ConfigurationPath.Combine gives, without its params array and join.
+            return parent is null ? name : string.Concat(parent, ConfigurationPath.KeyDelimiter, name);
         }
 
         private bool Add(string path, string? value)
