@@ -12,6 +12,9 @@ namespace NatsKvConfig;
 /// </summary>
 internal sealed class BucketProjection
 {
+    // Expansions longer than this are not kept for reuse: a rare huge JSON value should not hold memory for good.
+    private const int MaxKeptExpansion = 1024;
+
     // How JSON values expand, or null when they stay plain strings.
     private readonly JsonExpansionLimits? _jsonExpansion;
 
@@ -24,9 +27,6 @@ internal sealed class BucketProjection
 
     // Only paths that more than one key maps to: every contender, the winner included.
     private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
-
-    // Expansions longer than this are not kept for reuse: a rare huge JSON value should not hold memory for good.
-    private const int MaxKeptExpansion = 1024;
 
     // Where a JSON value expands before its outputs are copied to their own array: reused, as one thread applies.
     private List<KeyValuePair<string, string?>>? _expanded;
@@ -202,24 +202,27 @@ internal sealed class BucketProjection
     public void Stage(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
         // A full state arrives as a list: walked in place, with no enumerator and no copy of each entry.
-        ReadOnlySpan<KvChange> inPlace = changes switch
+        switch (changes)
         {
-            List<KvChange> list => CollectionsMarshal.AsSpan(list),
-            KvChange[] array => array,
-            _ => null,
-        };
+            case List<KvChange> list:
+                StageAll(CollectionsMarshal.AsSpan(list), warnings);
+                break;
+            case KvChange[] array:
+                StageAll(array, warnings);
+                break;
+            default:
+                foreach (var change in changes)
+                {
+                    ApplyOne(change, dirty: null, warnings);
+                }
 
-        if (inPlace.IsEmpty)
-        {
-            foreach (var change in changes)
-            {
-                ApplyOne(change, dirty: null, warnings);
-            }
-
-            return;
+                break;
         }
+    }
 
-        foreach (ref readonly var change in inPlace)
+    private void StageAll(ReadOnlySpan<KvChange> changes, List<ProjectionWarning> warnings)
+    {
+        foreach (ref readonly var change in changes)
         {
             ApplyOne(change, dirty: null, warnings);
         }
