@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Unicode;
 
 namespace NatsKvConfig;
 
@@ -10,7 +12,8 @@ namespace NatsKvConfig;
 /// </summary>
 internal sealed class BucketProjection
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    // Expansions longer than this are not kept for reuse: a rare huge JSON value should not hold memory for good.
+    private const int MaxKeptExpansion = 1024;
 
     // How JSON values expand, or null when they stay plain strings.
     private readonly JsonExpansionLimits? _jsonExpansion;
@@ -24,6 +27,9 @@ internal sealed class BucketProjection
 
     // Only paths that more than one key maps to: every contender, the winner included.
     private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
+
+    // Where a JSON value expands before its outputs are copied to their own array: reused, as one thread applies.
+    private List<KeyValuePair<string, string?>>? _expanded;
 
     /// <param name="jsonExpansion">The limits within which JSON object and array values expand into child paths, or
     /// <see langword="null"/> to keep every value a plain string.</param>
@@ -64,7 +70,7 @@ internal sealed class BucketProjection
         // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
         foreach (var entry in snapshot.Entries)
         {
-            if (entry.Outputs.Length == 0 || !projection._keys.TryAdd(entry.Key, new KeyState(entry.Revision, entry.Outputs)))
+            if (entry.Outputs.Length == 0 || !projection._keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
             {
                 continue;
             }
@@ -85,9 +91,9 @@ internal sealed class BucketProjection
         var entries = new List<SnapshotEntry>(LiveKeyCount);
         foreach (var (key, state) in _keys)
         {
-            if (state.Outputs.Length > 0)
+            if (state.Count > 0)
             {
-                entries.Add(new SnapshotEntry(key, state.Revision, state.Outputs));
+                entries.Add(new SnapshotEntry(key, state.Revision, state.ToArray()));
             }
         }
 
@@ -132,13 +138,13 @@ internal sealed class BucketProjection
         {
             var state = _keys[key];
             _keys.Remove(key);
-            foreach (var (path, _) in state.Outputs)
+            foreach (var (path, _) in state)
             {
                 RemoveOwner(path, key);
                 dirty.Add(path);
             }
 
-            if (state.Outputs.Length > 0)
+            if (state.Count > 0)
             {
                 LiveKeyCount--;
                 removedKeys++;
@@ -195,7 +201,28 @@ internal sealed class BucketProjection
     /// <summary>Applies changes of a full state being read, without producing a view (nobody sees it yet).</summary>
     public void Stage(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
-        foreach (var change in changes)
+        // A full state arrives as a list: walked in place, with no enumerator and no copy of each entry.
+        switch (changes)
+        {
+            case List<KvChange> list:
+                StageAll(CollectionsMarshal.AsSpan(list), warnings);
+                break;
+            case KvChange[] array:
+                StageAll(array, warnings);
+                break;
+            default:
+                foreach (var change in changes)
+                {
+                    ApplyOne(change, dirty: null, warnings);
+                }
+
+                break;
+        }
+    }
+
+    private void StageAll(ReadOnlySpan<KvChange> changes, List<ProjectionWarning> warnings)
+    {
+        foreach (ref readonly var change in changes)
         {
             ApplyOne(change, dirty: null, warnings);
         }
@@ -205,46 +232,52 @@ internal sealed class BucketProjection
     public ConfigurationView BuildView() =>
         ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)), _owners.Count);
 
-    private void ApplyOne(KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
+    private void ApplyOne(in KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
     {
         Revision = Math.Max(Revision, change.Revision);
 
-        var hasOld = _keys.TryGetValue(change.Key, out var old);
-        if (hasOld && old.Revision >= change.Revision)
+        // One lookup finds the key or makes room for it. The slot stays valid while only other dictionaries
+        // change; a new key that is then refused is taken out again. Should anything throw in between, the
+        // slot's default is a delete marker at revision 0, which any entry of the key overwrites.
+        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, change.Key, out var known);
+        if (known && state.Revision >= change.Revision)
         {
             return; // never apply an older revision of a key over a newer one
         }
 
         if (!NatsKvKeyMapper.TryToPath(change.Key, out var path, out var error))
         {
+            Forget(change.Key, known);
             warnings.Add(new ProjectionWarning(ProjectionWarningKind.MalformedKey, change.Key, change.Revision, error));
             return;
         }
 
-        KeyValuePair<string, string?>[] outputs;
+        KeyState next;
         if (change.IsDelete)
         {
-            outputs = [];
+            next = new KeyState(change.Revision);
         }
-        else if (!TryDecode(change.Value.Span, out var text))
+        else if (!Utf8.IsValid(change.Value.Span))
         {
+            // Checked without decoding: a strict decoder reports invalid bytes only by throwing.
+            Forget(change.Key, known);
             warnings.Add(new ProjectionWarning(ProjectionWarningKind.InvalidUtf8, change.Key, change.Revision));
             return;
         }
         else
         {
-            outputs = Project(change, path, text, warnings);
+            next = Project(change, path, warnings);
         }
 
-        if (hasOld)
+        if (known)
         {
-            foreach (var (oldPath, _) in old.Outputs)
+            foreach (var (oldPath, _) in state)
             {
                 RemoveOwner(oldPath, change.Key);
                 dirty?.Add(oldPath);
             }
 
-            if (old.Outputs.Length > 0)
+            if (state.Count > 0)
             {
                 LiveKeyCount--;
             }
@@ -254,7 +287,7 @@ internal sealed class BucketProjection
         // twin differs only in case would otherwise log 100,000 lines.
         ProjectionWarning? firstConflict = null;
         var conflicts = 0;
-        foreach (var (newPath, value) in outputs)
+        foreach (var (newPath, value) in next)
         {
             if (AddOwner(new PathOwner(newPath, change.Key, change.Revision, value)) is { } conflict)
             {
@@ -270,56 +303,73 @@ internal sealed class BucketProjection
             warnings.Add(first with { PathCount = conflicts });
         }
 
-        if (outputs.Length > 0)
+        if (next.Count > 0)
         {
             LiveKeyCount++;
         }
 
-        _keys[change.Key] = new KeyState(change.Revision, outputs);
+        state = next;
     }
 
-    private KeyValuePair<string, string?>[] Project(KvChange change, string path, string text, List<ProjectionWarning> warnings)
+    // Takes out the slot ApplyOne made for a key it then refused; a key already known keeps what it had.
+    private void Forget(string key, bool known)
     {
-        if (_jsonExpansion is { } limits && JsonValueExpander.LooksLikeJson(text))
+        if (!known)
         {
-            var expanded = new List<KeyValuePair<string, string?>>();
-            var outcome = JsonValueExpander.Expand(path, text, limits, expanded);
+            _keys.Remove(key);
+        }
+    }
+
+    // The value's outputs: its JSON expansion when it expands, else itself as a string. Its bytes are valid UTF-8.
+    private KeyState Project(in KvChange change, string path, List<ProjectionWarning> warnings)
+    {
+        // JSON is parsed from the entry's own bytes: decoding it to a string only for the parser to encode it
+        // back would cost a copy of each way.
+        if (_jsonExpansion is { } limits && JsonValueExpander.LooksLikeJson(change.Value.Span))
+        {
+            var expanded = _expanded ??= [];
+            var outcome = JsonValueExpander.Expand(path, change.Value, limits, expanded);
             if (outcome == JsonExpansionOutcome.Expanded)
             {
-                return [.. expanded];
+                var state = KeyState.Of(change.Revision, expanded);
+                ReleaseExpanded(expanded);
+                return state;
             }
 
+            ReleaseExpanded(expanded);
             warnings.Add(outcome == JsonExpansionOutcome.Invalid
                 ? new ProjectionWarning(ProjectionWarningKind.InvalidJson, change.Key, change.Revision)
                 : new ProjectionWarning(ProjectionWarningKind.JsonOverLimit, change.Key, change.Revision, limits.Describe(outcome)));
         }
 
-        return [new KeyValuePair<string, string?>(path, text)];
+        return new KeyState(change.Revision, path, Encoding.UTF8.GetString(change.Value.Span));
     }
 
-    private static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
+    // Empties the reused expansion list, and lets a large one go rather than hold its array for good.
+    private void ReleaseExpanded(List<KeyValuePair<string, string?>> expanded)
     {
-        try
+        if (expanded.Capacity > MaxKeptExpansion)
         {
-            text = StrictUtf8.GetString(bytes);
-            return true;
+            _expanded = null;
+            return;
         }
-        catch (DecoderFallbackException)
-        {
-            text = string.Empty;
-            return false;
-        }
+
+        expanded.Clear();
     }
 
     // Returns the conflict when another key already maps to the same path.
     private ProjectionWarning? AddOwner(PathOwner candidate)
     {
-        if (!_owners.TryGetValue(candidate.Path, out var current))
+        // One lookup finds the path's owner or makes room for it; _contested is another dictionary, so the slot
+        // stays valid below. Like the indexer, writing it keeps the key first stored for the path.
+        ref var owner = ref CollectionsMarshal.GetValueRefOrAddDefault(_owners, candidate.Path, out var owned);
+        if (!owned)
         {
-            _owners[candidate.Path] = candidate;
+            owner = candidate;
             return null;
         }
 
+        var current = owner;
         if (!_contested.TryGetValue(candidate.Path, out var contenders))
         {
             contenders = [current];
@@ -328,7 +378,7 @@ internal sealed class BucketProjection
 
         contenders.Add(candidate);
         var winner = candidate.Revision > current.Revision ? candidate : current;
-        _owners[candidate.Path] = winner;
+        owner = winner;
         var loser = string.Equals(winner.Key, candidate.Key, StringComparison.Ordinal) ? current : candidate;
         return new ProjectionWarning(ProjectionWarningKind.PathConflict, winner.Key, winner.Revision, candidate.Path, loser.Key);
     }
@@ -366,8 +416,69 @@ internal sealed class BucketProjection
         _owners.Remove(path);
     }
 
-    /// <summary>What one key last contributed: its revision and the paths and values it produced.</summary>
-    private readonly record struct KeyState(ulong Revision, KeyValuePair<string, string?>[] Outputs);
+    /// <summary>
+    /// What one key last contributed: its revision and the paths and values it produced. A single output (every
+    /// plain value) is held inline, so most keys cost no array; only a JSON value of several outputs has one.
+    /// The default is a delete marker at revision 0.
+    /// </summary>
+    private readonly struct KeyState
+    {
+        // The single output, when there is exactly one; otherwise _path is null and _outputs holds them, if any.
+        private readonly string? _path;
+        private readonly string? _value;
+        private readonly KeyValuePair<string, string?>[]? _outputs;
+
+        /// <summary>A delete marker.</summary>
+        public KeyState(ulong revision) => Revision = revision;
+
+        /// <summary>One value at one path.</summary>
+        public KeyState(ulong revision, string path, string? value)
+        {
+            Revision = revision;
+            _path = path;
+            _value = value;
+        }
+
+        private KeyState(ulong revision, KeyValuePair<string, string?>[] outputs)
+        {
+            Revision = revision;
+            _outputs = outputs;
+        }
+
+        public ulong Revision { get; }
+
+        /// <summary>How many paths the key supplies: 0 for a delete marker.</summary>
+        public int Count => _path is not null ? 1 : _outputs?.Length ?? 0;
+
+        /// <summary>The state of a key that produced <paramref name="outputs"/>, which it keeps when they are several.</summary>
+        public static KeyState Of(ulong revision, KeyValuePair<string, string?>[] outputs) => outputs.Length switch
+        {
+            0 => new KeyState(revision),
+            1 => new KeyState(revision, outputs[0].Key, outputs[0].Value),
+            _ => new KeyState(revision, outputs),
+        };
+
+        /// <summary>The state of a key that produced <paramref name="outputs"/>, copied when they are several.</summary>
+        public static KeyState Of(ulong revision, List<KeyValuePair<string, string?>> outputs) =>
+            outputs.Count == 1 ? new KeyState(revision, outputs[0].Key, outputs[0].Value) : Of(revision, outputs.ToArray());
+
+        /// <summary>The outputs, as a snapshot holds them.</summary>
+        public KeyValuePair<string, string?>[] ToArray() =>
+            _path is not null ? [new KeyValuePair<string, string?>(_path, _value)] : _outputs ?? [];
+
+        public Enumerator GetEnumerator() => new(this);
+
+        /// <summary>Walks the outputs without allocating.</summary>
+        public struct Enumerator(KeyState state)
+        {
+            private int _index = -1;
+
+            public readonly KeyValuePair<string, string?> Current =>
+                state._outputs is { } outputs ? outputs[_index] : new KeyValuePair<string, string?>(state._path!, state._value);
+
+            public bool MoveNext() => ++_index < state.Count;
+        }
+    }
 
     /// <summary>One key's claim on one path.</summary>
     private readonly record struct PathOwner(string Path, string Key, ulong Revision, string? Value);

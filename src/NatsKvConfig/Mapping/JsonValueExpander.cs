@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
@@ -33,6 +35,20 @@ internal static class JsonValueExpander
     }
 
     /// <summary>
+    /// Tells whether a UTF-8 value is meant as JSON, exactly as <see cref="LooksLikeJson(string)"/> tells for
+    /// its decoded text: blanks are what <see cref="string.TrimStart()"/> skips, non-ASCII spaces included.
+    /// </summary>
+    public static bool LooksLikeJson(ReadOnlySpan<byte> utf8Value)
+    {
+        while (Rune.DecodeFromUtf8(utf8Value, out var rune, out var length) == OperationStatus.Done && Rune.IsWhiteSpace(rune))
+        {
+            utf8Value = utf8Value[length..];
+        }
+
+        return !utf8Value.IsEmpty && utf8Value[0] is (byte)'{' or (byte)'[';
+    }
+
+    /// <summary>
     /// Expands <paramref name="value"/> into <paramref name="output"/>. Adds nothing unless the outcome is
     /// <see cref="JsonExpansionOutcome.Expanded"/>: a value is refused as <see cref="JsonExpansionOutcome.Invalid"/>
     /// when it is not valid JSON, nests deeper than <see cref="MaxDepth"/>, repeats a path (a property name,
@@ -50,9 +66,30 @@ internal static class JsonValueExpander
         ExpandAt(path, value, limits, output);
 
     /// <summary>
+    /// Expands a value given as its UTF-8 bytes, which must be valid UTF-8 (as an entry's value is once checked):
+    /// the same outcome and output as <see cref="Expand(string, string, JsonExpansionLimits, List{KeyValuePair{string, string}})"/>
+    /// gives for the decoded text, without decoding it first. Limits count the text's characters, as there.
+    /// </summary>
+    public static JsonExpansionOutcome Expand(string path, ReadOnlyMemory<byte> utf8Value, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Value, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return JsonExpansionOutcome.Invalid; // malformed, or nested deeper than MaxDepth
+        }
+
+        return Expand(path, document, Encoding.UTF8.GetCharCount(utf8Value.Span), limits, output);
+    }
+
+    /// <summary>
     /// Expands a whole document, an object as <c>AddJsonFile</c> reads it, into paths from the root: property
     /// <c>a</c> becomes path <c>a</c>, not <c>:a</c>. An empty object adds nothing. Same refusals as
-    /// <see cref="Expand"/>; the caller checks that the root is an object.
+    /// <see cref="Expand(string, string, JsonExpansionLimits, List{KeyValuePair{string, string}})"/>; the caller checks that the root is an object.
     /// </summary>
     public static JsonExpansionOutcome ExpandDocument(string document, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output) =>
         ExpandAt(null, document, limits, output);
@@ -70,10 +107,16 @@ internal static class JsonValueExpander
             return JsonExpansionOutcome.Invalid; // malformed, or nested deeper than MaxDepth
         }
 
+        return Expand(path, document, value.Length, limits, output);
+    }
+
+    // Walks a parsed value of valueLength characters, and disposes of it.
+    private static JsonExpansionOutcome Expand(string? path, JsonDocument document, int valueLength, JsonExpansionLimits limits, List<KeyValuePair<string, string?>> output)
+    {
         using (document)
         {
             var start = output.Count;
-            var walk = new Walk(path, value.Length, limits, output);
+            var walk = new Walk(path, valueLength, limits, output);
             try
             {
                 walk.Visit(path, document.RootElement);
@@ -175,7 +218,8 @@ internal static class JsonValueExpander
                 return null;
             }
 
-            return parent is null ? name : ConfigurationPath.Combine(parent, name);
+            // What ConfigurationPath.Combine gives, without its params array and join.
+            return parent is null ? name : string.Concat(parent, ConfigurationPath.KeyDelimiter, name);
         }
 
         private bool Add(string path, string? value)

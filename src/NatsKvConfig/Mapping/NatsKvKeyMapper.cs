@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -27,6 +28,10 @@ public static class NatsKvKeyMapper
     private const char PathSeparator = ':';
     private const char EscapeMarker = '=';
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // What IsPlainKeyChar accepts, and the separator.
+    private static readonly SearchValues<char> PlainKeyCharsAndSeparator =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/.");
 
     /// <summary>The characters a key token may hold without escaping, as shown in error messages.</summary>
     public const string AllowedKeyCharacters = "A-Z a-z 0-9 - _ / = (and . between tokens)";
@@ -149,33 +154,13 @@ public static class NatsKvKeyMapper
         return true;
     }
 
-    // Non-empty tokens of plain characters only (no escapes), separated by single dots.
-    private static bool IsPlainKey(string key)
-    {
-        var previousWasSeparator = true;
-        foreach (var c in key)
-        {
-            if (c == KeySeparator)
-            {
-                if (previousWasSeparator)
-                {
-                    return false;
-                }
-
-                previousWasSeparator = true;
-            }
-            else if (IsPlainKeyChar(c))
-            {
-                previousWasSeparator = false;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        return !previousWasSeparator;
-    }
+    // Non-empty tokens of plain characters only (no escapes), separated by single dots. Vectorized: every key
+    // read is checked, 100,000 of them on a cold load.
+    private static bool IsPlainKey(string key) =>
+        key.AsSpan().IndexOfAnyExcept(PlainKeyCharsAndSeparator) < 0
+        && key[0] != KeySeparator
+        && key[^1] != KeySeparator
+        && !key.Contains("..", StringComparison.Ordinal);
 
     private static bool IsPlainKeyChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/';

@@ -133,6 +133,69 @@ public class BucketProjectionTests
     }
 
     [Fact]
+    public void A_new_key_refused_as_malformed_or_not_utf8_is_not_tracked_and_a_later_good_entry_of_it_applies()
+    {
+        Apply(
+            new KvChange("fresh", 1, false, new byte[] { 0xC3, 0x28 }, DateTimeOffset.UnixEpoch),
+            Put("bad.=ZZ", 2, "x"));
+
+        Assert.Equal(0, _projection.KeyCount);
+        Assert.Equal(0, _projection.LiveKeyCount);
+        Assert.Equal(2, _warnings.Count);
+
+        Apply(Put("fresh", 3, "now good"));
+        Assert.True(_view.TryGetValue("fresh", out var value));
+        Assert.Equal("now good", value);
+        Assert.Equal(1, _projection.KeyCount);
+    }
+
+    [Fact]
+    public void A_refused_entry_keeps_the_revision_the_key_had_so_an_older_good_entry_still_applies_over_it()
+    {
+        Apply(Put("a", 1, "one"));
+        Apply(new KvChange("a", 5, false, new byte[] { 0xFF }, DateTimeOffset.UnixEpoch));
+        Apply(Put("a", 3, "three"));
+
+        Assert.True(_view.TryGetValue("a", out var value));
+        Assert.Equal("three", value);
+    }
+
+    [Fact]
+    public void Single_and_several_outputs_export_as_the_snapshot_holds_them()
+    {
+        Apply(Put("plain", 1, "v"), Put("one", 2, """{"x":1}"""), Put("many", 3, """[1,2]"""), Put("empty", 4, "{}"), Delete("gone", 5));
+
+        var entries = _projection.Export().ToDictionary(e => e.Key);
+
+        Assert.Equal(4, entries.Count);
+        Assert.Equal([new KeyValuePair<string, string?>("plain", "v")], entries["plain"].Outputs);
+        Assert.Equal([new KeyValuePair<string, string?>("one:x", "1")], entries["one"].Outputs);
+        Assert.Equal([new("many:0", "1"), new KeyValuePair<string, string?>("many:1", "2")], entries["many"].Outputs);
+        Assert.Equal([new KeyValuePair<string, string?>("empty", null)], entries["empty"].Outputs);
+        Assert.Equal(3UL, entries["many"].Revision);
+    }
+
+    [Fact]
+    public void Staging_a_list_an_array_or_any_sequence_gives_the_same_state()
+    {
+        KvChange[] changes = [Put("a.b", 1, "1"), Put("A.B", 2, "2"), Put("j", 3, """{"k":[1,{}]}"""), Delete("a.b", 4), Put("c", 5, " [x")];
+        var views = new List<Dictionary<string, string?>>();
+        foreach (var sequence in new IEnumerable<KvChange>[] { changes, changes.ToList(), changes.Select(c => c) })
+        {
+            var projection = new BucketProjection(JsonExpansionLimits.Default);
+            var warnings = new List<ProjectionWarning>();
+            projection.Stage(sequence, warnings);
+            var view = projection.BuildView();
+            views.Add(view.Paths.ToDictionary(p => p, p => view.TryGetValue(p, out var v) ? v : null, StringComparer.OrdinalIgnoreCase));
+            Assert.Equal([ProjectionWarningKind.PathConflict, ProjectionWarningKind.InvalidJson], warnings.Select(w => w.Kind));
+        }
+
+        Assert.Equal(new Dictionary<string, string?> { ["A:B"] = "2", ["j:k:0"] = "1", ["j:k:1"] = null, ["c"] = " [x" }, views[0]);
+        Assert.Equal(views[0], views[1]);
+        Assert.Equal(views[0], views[2]);
+    }
+
+    [Fact]
     public void Json_that_does_not_parse_stays_a_plain_string_with_a_warning()
     {
         Apply(Put("a", 1, "{oops"));

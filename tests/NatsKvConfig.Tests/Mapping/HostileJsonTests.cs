@@ -158,6 +158,30 @@ public class HostileJsonTests
     }
 
     [Fact]
+    public void The_utf8_overload_expands_and_refuses_exactly_as_the_string_overload_does_for_the_decoded_text()
+    {
+        var tight = new JsonExpansionLimits { MaxPaths = 4, MaxPathLength = 9, MaxTotalLength = 40 };
+        JsonishText
+            .Where(value => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value)) == value) // what an entry can hold
+            .Sample(value =>
+            {
+                var bytes = Encoding.UTF8.GetBytes(value);
+                foreach (var limits in new[] { JsonExpansionLimits.Default, tight })
+                {
+                    var fromText = new List<KeyValuePair<string, string?>> { new("sentinel", "kept") };
+                    var fromBytes = new List<KeyValuePair<string, string?>> { new("sentinel", "kept") };
+                    if (JsonValueExpander.Expand("root", value, limits, fromText) != JsonValueExpander.Expand("root", bytes, limits, fromBytes)
+                        || !fromText.SequenceEqual(fromBytes))
+                    {
+                        return false;
+                    }
+                }
+
+                return JsonValueExpander.LooksLikeJson(value) == JsonValueExpander.LooksLikeJson(bytes);
+            }, iter: 20_000);
+    }
+
+    [Fact]
     public void Arbitrary_bytes_decoded_leniently_never_make_the_expander_throw()
     {
         Gen.Byte.Array[0, 200].Select(bytes => "[" + Encoding.UTF8.GetString(bytes)).Sample(value =>

@@ -68,5 +68,39 @@ public class JsonValueExpanderTests
     public void Only_objects_and_arrays_count_as_json(string value, bool looksLikeJson)
     {
         Assert.Equal(looksLikeJson, JsonValueExpander.LooksLikeJson(value));
+        Assert.Equal(looksLikeJson, JsonValueExpander.LooksLikeJson(Encoding.UTF8.GetBytes(value)));
+    }
+
+    // Blanks are what string.TrimStart skips: non-ASCII spaces too (the parser then refuses them), a BOM not.
+    [Theory]
+    [InlineData(" \t\r\n{}", true)]
+    [InlineData("\u00A0{}", true)]
+    [InlineData("\u3000\u2028[", true)]
+    [InlineData("\u0085[1]", true)]
+    [InlineData("\uFEFF{}", false)]
+    [InlineData("\u200B{}", false)]
+    [InlineData("é{}", false)]
+    [InlineData("   ", false)]
+    public void The_utf8_check_skips_the_same_blanks_as_the_string_check(string escaped, bool looksLikeJson)
+    {
+        var value = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        Assert.Equal(looksLikeJson, JsonValueExpander.LooksLikeJson(value));
+        Assert.Equal(looksLikeJson, JsonValueExpander.LooksLikeJson(Encoding.UTF8.GetBytes(value)));
+    }
+
+    [Fact]
+    public void The_utf8_overload_counts_the_expansion_ratio_in_characters_as_the_string_overload_does()
+    {
+        // 20,000 one-digit elements and a string of 20,000 two-byte characters expand to 2.15 times the value's
+        // characters but 1.6 times its bytes: a ratio of 2 refuses it only when counted in characters.
+        var value = "[" + string.Concat(Enumerable.Repeat("1,", 20_000)) + "\"" + new string('é', 20_000) + "\"]";
+        var limits = new JsonExpansionLimits { MaxPaths = 100_000, MaxExpansionRatio = 2 };
+        var fromText = new List<KeyValuePair<string, string?>>();
+        var fromBytes = new List<KeyValuePair<string, string?>>();
+
+        Assert.Equal(JsonExpansionOutcome.OverMaxExpansionRatio, JsonValueExpander.Expand("p", value, limits, fromText));
+        Assert.Equal(JsonExpansionOutcome.OverMaxExpansionRatio, JsonValueExpander.Expand("p", Encoding.UTF8.GetBytes(value), limits, fromBytes));
+        Assert.Empty(fromBytes);
     }
 }
