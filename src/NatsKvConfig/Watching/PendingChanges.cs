@@ -24,6 +24,9 @@ internal sealed class PendingChanges
     // keeps them busy and staging alongside it only adds contention (measured on a 2-core machine: slower,
     // not faster), so the whole state is handed over once complete.
     private static readonly int DefaultFullStatePartSize = Environment.ProcessorCount > 2 ? 1024 : int.MaxValue;
+
+    // A hint beyond this (the watch's Delta, from the server) is not trusted to size an array up front.
+    private const int MaxPresizedEntries = 4_000_000;
     private readonly int _fullStatePartSize;
 
     private readonly object _gate = new();
@@ -216,6 +219,13 @@ internal sealed class PendingChanges
             if (_phase == BucketPhase.ReadingFullState && _fullStateSize == 0)
             {
                 _fullStateSize = (int)Math.Min(size, int.MaxValue);
+
+                // Sized once for what this part will hold, not grown by doubling (copies, and arrays left for the GC).
+                var capacity = Math.Min(_fullStateSize, _fullStatePartSize);
+                if (capacity > _fullState.Capacity && capacity <= MaxPresizedEntries)
+                {
+                    _fullState.Capacity = capacity;
+                }
             }
         }
     }
