@@ -279,9 +279,9 @@ internal sealed class PendingChanges
             }
 
             Revision = Math.Max(Revision, change.Revision);
-            if (_sentinelKey is null)
+            if (_sentinelKey is null || readingFullState)
             {
-                _releasedRevision = Revision;
+                _releasedRevision = Revision; // a full state is never held back
             }
         }
 
