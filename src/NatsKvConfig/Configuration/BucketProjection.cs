@@ -18,12 +18,18 @@ internal sealed class BucketProjection
     // How JSON values expand, or null when they stay plain strings.
     private readonly JsonExpansionLimits? _jsonExpansion;
 
-    // What each key (case-sensitive, as NATS sees it) last contributed. Deleted keys stay as tombstones
-    // carrying their revision, so an older put can never resurrect them.
-    private readonly Dictionary<string, KeyState> _keys;
+    // Most keys, held by path alone: a key without escapes whose value is one plain string at a path no other
+    // key maps to. Its key is the path with '.' for ':', so neither the key string nor a _keys entry is kept:
+    // at 100,000 keys those were a third of the memory. A HashSet, as it hands back the stored path's spelling.
+    private readonly HashSet<PlainValue> _plain;
 
-    // For each path (case-insensitive, as configuration sees it), the key that supplies its value.
-    private readonly Dictionary<string, PathOwner> _owners;
+    // What every other key (case-sensitive, as NATS sees it) last contributed: JSON expansions, keys with
+    // escapes, keys in conflict. Deleted keys stay as tombstones carrying their revision, so an older put can
+    // never resurrect them.
+    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
+
+    // For each path (case-insensitive, as configuration sees it) that a key in _keys supplies, that key.
+    private readonly Dictionary<string, PathOwner> _owners = new(StringComparer.OrdinalIgnoreCase);
 
     // Only paths that more than one key maps to: every contender, the winner included.
     private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
@@ -34,11 +40,11 @@ internal sealed class BucketProjection
     /// <param name="jsonExpansion">The limits within which JSON object and array values expand into child paths, or
     /// <see langword="null"/> to keep every value a plain string.</param>
     /// <param name="expectedKeys">How many keys the full state about to be staged holds, if known: sizing the
-    /// dictionaries once spares rehashing them as they grow.</param>
+    /// table of plain values once spares rehashing it as it grows.</param>
     public BucketProjection(JsonExpansionLimits? jsonExpansion, int expectedKeys = 0)
     {
-        _keys = new Dictionary<string, KeyState>(expectedKeys, StringComparer.Ordinal);
-        _owners = new Dictionary<string, PathOwner>(expectedKeys, StringComparer.OrdinalIgnoreCase);
+        // Only the plain table is sized up front: the others hold the few keys that are not plain.
+        _plain = new HashSet<PlainValue>(expectedKeys, PlainPathComparer.Instance);
         _jsonExpansion = jsonExpansion;
     }
 
@@ -49,7 +55,7 @@ internal sealed class BucketProjection
     public int LiveKeyCount { get; private set; }
 
     /// <summary>How many keys are tracked: those with a value, and delete markers not yet pruned.</summary>
-    public int KeyCount => _keys.Count;
+    public int KeyCount => _keys.Count + _plain.Count;
 
     /// <summary>When the bucket's stream was created, as the watch saw it when this state was read.</summary>
     public DateTimeOffset StreamCreated { get; set; }
@@ -70,7 +76,7 @@ internal sealed class BucketProjection
         // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
         foreach (var entry in snapshot.Entries)
         {
-            if (entry.Outputs.Length == 0 || !projection._keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
+            if (entry.Outputs.Length == 0 || projection.RestorePlain(entry) || !projection._keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
             {
                 continue;
             }
@@ -85,10 +91,73 @@ internal sealed class BucketProjection
         return projection;
     }
 
+    // Takes a snapshot entry into the plain table when it belongs there, or when its key is already there (a
+    // repeated key, which only a damaged file holds: the first one stays, as in _keys).
+    private bool RestorePlain(in SnapshotEntry entry)
+    {
+        if (entry.Key.Contains('=', StringComparison.Ordinal) || (_keys.Count > 0 && _keys.ContainsKey(entry.Key)))
+        {
+            return false;
+        }
+
+        if (entry.Outputs is not [var (path, value)] || !IsPlainPair(entry.Key, path))
+        {
+            return TryFindPlain(entry.Key.Replace('.', ':'), out var same) && IsPlainPair(entry.Key, same.Path);
+        }
+
+        if (TryFindPlain(path, out var held))
+        {
+            return string.Equals(held.Path, path, StringComparison.Ordinal);
+        }
+
+        if (_owners.ContainsKey(path))
+        {
+            return false;
+        }
+
+        _plain.Add(new PlainValue(path, value, entry.Revision));
+        LiveKeyCount++;
+        return true;
+    }
+
+    // Whether path is what TryToPath gives for key, and key is what ToKey gives for path: a key of plain
+    // characters whose dots are the path's colons. Checked without mapping, as a restore maps no key.
+    private static bool IsPlainPair(string key, string path)
+    {
+        if (key.Length == 0 || key.Length != path.Length || key[0] == '.' || key[^1] == '.')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            var plain = c == '.'
+                ? path[i] == ':' && key[i - 1] != '.'
+                : path[i] == c && (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/');
+            if (!plain)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The key a plain value belongs to.
+    private static string KeyOf(string plainPath) => plainPath.Replace(':', '.');
+
+    private bool TryFindPlain(string path, out PlainValue found) => _plain.TryGetValue(new PlainValue(path, null, 0), out found);
+
     /// <summary>Every key with a value, and what it produced, for a snapshot. Deleted keys are left out.</summary>
     public List<SnapshotEntry> Export()
     {
         var entries = new List<SnapshotEntry>(LiveKeyCount);
+        foreach (var plain in _plain)
+        {
+            entries.Add(new SnapshotEntry(KeyOf(plain.Path), plain.Revision, [new KeyValuePair<string, string?>(plain.Path, plain.Value)]));
+        }
+
         foreach (var (key, state) in _keys)
         {
             if (state.Count > 0)
@@ -151,6 +220,24 @@ internal sealed class BucketProjection
             }
         }
 
+        List<PlainValue>? lostPlain = null;
+        foreach (var plain in _plain)
+        {
+            // The key is rebuilt only to ask the few spared keys: usually there are none.
+            if (plain.Revision < firstRevision && (spared.Count == 0 || !spared.Contains(KeyOf(plain.Path))))
+            {
+                (lostPlain ??= []).Add(plain);
+            }
+        }
+
+        foreach (var plain in lostPlain ?? [])
+        {
+            _plain.Remove(plain);
+            dirty.Add(plain.Path);
+            LiveKeyCount--;
+            removedKeys++;
+        }
+
         return ViewAfter(dirty, view);
     }
 
@@ -174,6 +261,13 @@ internal sealed class BucketProjection
                     set.Add(new KeyValuePair<string, string?>(owner.Path, owner.Value));
                 }
             }
+            else if (TryFindPlain(path, out var plain))
+            {
+                if (!hadValue || !string.Equals(oldValue, plain.Value, StringComparison.Ordinal))
+                {
+                    set.Add(new KeyValuePair<string, string?>(plain.Path, plain.Value));
+                }
+            }
             else if (hadValue)
             {
                 removed.Add(path);
@@ -189,6 +283,7 @@ internal sealed class BucketProjection
     /// </summary>
     public ConfigurationView Replace(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
+        _plain.Clear();
         _keys.Clear();
         _owners.Clear();
         _contested.Clear();
@@ -230,16 +325,15 @@ internal sealed class BucketProjection
 
     /// <summary>A view of everything applied so far.</summary>
     public ConfigurationView BuildView() =>
-        ConfigurationView.From(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value)), _owners.Count);
+        ConfigurationView.From(
+            _plain.Select(p => new KeyValuePair<string, string?>(p.Path, p.Value))
+                .Concat(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value))),
+            _plain.Count + _owners.Count);
 
     private void ApplyOne(in KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
     {
         Revision = Math.Max(Revision, change.Revision);
-
-        // One lookup finds the key or makes room for it. The slot stays valid while only other dictionaries
-        // change; a new key that is then refused is taken out again. Should anything throw in between, the
-        // slot's default is a delete marker at revision 0, which any entry of the key overwrites.
-        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, change.Key, out var known);
+        var known = _keys.TryGetValue(change.Key, out var state);
         if (known && state.Revision >= change.Revision)
         {
             return; // never apply an older revision of a key over a newer one
@@ -247,8 +341,17 @@ internal sealed class BucketProjection
 
         if (!NatsKvKeyMapper.TryToPath(change.Key, out var path, out var error))
         {
-            Forget(change.Key, known);
             warnings.Add(new ProjectionWarning(ProjectionWarningKind.MalformedKey, change.Key, change.Revision, error));
+            return;
+        }
+
+        // A key without escapes may be held in the plain table under its path, spelled exactly as it maps.
+        var plainKey = !change.Key.Contains('=', StringComparison.Ordinal);
+        PlainValue held = default;
+        var pathIsPlain = plainKey && TryFindPlain(path, out held);
+        var heldPlain = pathIsPlain && string.Equals(held.Path, path, StringComparison.Ordinal);
+        if (heldPlain && held.Revision >= change.Revision)
+        {
             return;
         }
 
@@ -260,13 +363,38 @@ internal sealed class BucketProjection
         else if (!Utf8.IsValid(change.Value.Span))
         {
             // Checked without decoding: a strict decoder reports invalid bytes only by throwing.
-            Forget(change.Key, known);
             warnings.Add(new ProjectionWarning(ProjectionWarningKind.InvalidUtf8, change.Key, change.Revision));
             return;
         }
         else
         {
             next = Project(change, path, warnings);
+        }
+
+        if (heldPlain)
+        {
+            _plain.Remove(held);
+            dirty?.Add(held.Path);
+            if (next.IsOnly(path))
+            {
+                _plain.Add(new PlainValue(path, next.OnlyValue, change.Revision));
+                return;
+            }
+
+            // Deleted, or expanded into JSON: the key moves to _keys, below, as a key that held nothing.
+            LiveKeyCount--;
+        }
+        else if (plainKey && !pathIsPlain && (!known || state.Count == 0) && next.IsOnly(path) && !_owners.ContainsKey(path))
+        {
+            if (known)
+            {
+                _keys.Remove(change.Key); // a delete marker gives way to the newer value
+            }
+
+            _plain.Add(new PlainValue(path, next.OnlyValue, change.Revision));
+            LiveKeyCount++;
+            dirty?.Add(path);
+            return;
         }
 
         if (known)
@@ -308,16 +436,7 @@ internal sealed class BucketProjection
             LiveKeyCount++;
         }
 
-        state = next;
-    }
-
-    // Takes out the slot ApplyOne made for a key it then refused; a key already known keeps what it had.
-    private void Forget(string key, bool known)
-    {
-        if (!known)
-        {
-            _keys.Remove(key);
-        }
+        _keys[change.Key] = next;
     }
 
     // The value's outputs: its JSON expansion when it expands, else itself as a string. Its bytes are valid UTF-8.
@@ -360,6 +479,15 @@ internal sealed class BucketProjection
     // Returns the conflict when another key already maps to the same path.
     private ProjectionWarning? AddOwner(PathOwner candidate)
     {
+        // A plain value at the path now has a rival: it moves to _keys and _owners, where conflicts are resolved.
+        if (_plain.Count > 0 && TryFindPlain(candidate.Path, out var plain))
+        {
+            _plain.Remove(plain);
+            var key = KeyOf(plain.Path);
+            _keys.Add(key, new KeyState(plain.Revision, plain.Path, plain.Value));
+            _owners.Add(plain.Path, new PathOwner(plain.Path, key, plain.Revision, plain.Value));
+        }
+
         // One lookup finds the path's owner or makes room for it; _contested is another dictionary, so the slot
         // stays valid below. Like the indexer, writing it keeps the key first stored for the path.
         ref var owner = ref CollectionsMarshal.GetValueRefOrAddDefault(_owners, candidate.Path, out var owned);
@@ -462,6 +590,12 @@ internal sealed class BucketProjection
         public static KeyState Of(ulong revision, List<KeyValuePair<string, string?>> outputs) =>
             outputs.Count == 1 ? new KeyState(revision, outputs[0].Key, outputs[0].Value) : Of(revision, outputs.ToArray());
 
+        /// <summary>Whether the key supplies exactly one path, spelled as <paramref name="path"/>.</summary>
+        public bool IsOnly(string path) => string.Equals(_path, path, StringComparison.Ordinal);
+
+        /// <summary>The value of the single output, when there is one.</summary>
+        public string? OnlyValue => _value;
+
         /// <summary>The outputs, as a snapshot holds them.</summary>
         public KeyValuePair<string, string?>[] ToArray() =>
             _path is not null ? [new KeyValuePair<string, string?>(_path, _value)] : _outputs ?? [];
@@ -482,4 +616,17 @@ internal sealed class BucketProjection
 
     /// <summary>One key's claim on one path.</summary>
     private readonly record struct PathOwner(string Path, string Key, ulong Revision, string? Value);
+
+    /// <summary>A plain key's value: its key is <see cref="Path"/> with '.' for ':'.</summary>
+    private readonly record struct PlainValue(string Path, string? Value, ulong Revision);
+
+    /// <summary>Plain values compare by path, as configuration compares paths.</summary>
+    private sealed class PlainPathComparer : IEqualityComparer<PlainValue>
+    {
+        public static readonly PlainPathComparer Instance = new();
+
+        public bool Equals(PlainValue x, PlainValue y) => string.Equals(x.Path, y.Path, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode(PlainValue obj) => StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Path);
+    }
 }

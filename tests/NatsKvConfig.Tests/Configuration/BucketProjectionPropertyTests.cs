@@ -131,6 +131,61 @@ public class BucketProjectionPropertyTests
         }, iter: 1_000, print: Print);
     }
 
+    [Fact]
+    public void A_snapshot_restores_what_was_applied_and_both_follow_newer_changes_alike()
+    {
+        Gen.Select(Batches, Gen.Int[0, 40]).Sample((batches, cut) =>
+        {
+            var changes = batches.SelectMany(b => b).ToList();
+            var head = changes.Take(cut).ToList();
+            var live = new BucketProjection(JsonExpansionLimits.Default);
+            var view = live.Apply(head, ConfigurationView.Empty, []);
+
+            var exported = live.Export();
+            Assert.Equal(live.LiveKeyCount, exported.Count);
+            Assert.Equal(exported.Count, exported.Select(e => e.Key).Distinct(StringComparer.Ordinal).Count());
+            var snapshot = new ConfigurationSnapshot("b", "", JsonExpansionLimits.Default, DateTimeOffset.UnixEpoch, live.Revision, DateTimeOffset.UnixEpoch, exported);
+            var restored = BucketProjection.Restore(snapshot);
+            var restoredView = restored.BuildView();
+            AssertSameValues(Values(view), Values(restoredView));
+            Assert.Equal(live.LiveKeyCount, restored.LiveKeyCount);
+            Assert.Equal(restored.LiveKeyCount, restored.KeyCount);
+            Assert.Equal(
+                exported.Select(e => (e.Key, e.Revision, Outputs: string.Join("|", e.Outputs))).OrderBy(e => e.Key, StringComparer.Ordinal),
+                restored.Export().Select(e => (e.Key, e.Revision, Outputs: string.Join("|", e.Outputs))).OrderBy(e => e.Key, StringComparer.Ordinal));
+
+            // A watch resumes after the snapshot's revision: only newer entries follow.
+            var tail = changes.Skip(cut).Where(c => c.Revision > live.Revision).ToList();
+            view = live.Apply(tail, view, []);
+            restoredView = restored.Apply(tail, restoredView, []);
+            AssertSameValues(Values(view), Values(restoredView));
+            Assert.Equal(live.LiveKeyCount, restored.LiveKeyCount);
+        }, iter: 1_000);
+    }
+
+    [Fact]
+    public void Pruning_below_any_revision_sparing_any_keys_matches_the_reference_model()
+    {
+        Gen.Select(Batches, Gen.Int[0, 42], Key.Array[0, 4]).Sample((batches, first, spared) =>
+        {
+            var projection = new BucketProjection(JsonExpansionLimits.Default);
+            var model = new Model();
+            var view = ConfigurationView.Empty;
+            foreach (var batch in batches)
+            {
+                view = projection.Apply(batch, view, []);
+                model.Apply(batch);
+            }
+
+            var liveBefore = projection.LiveKeyCount;
+            view = projection.Prune((ulong)first, spared, view, out var removed);
+            model.Prune((ulong)first, spared);
+            AssertState(model, projection, view);
+            Assert.Equal(liveBefore - model.LiveKeyCount, removed);
+            Assert.Equal(model.KeyCount, projection.KeyCount);
+        }, iter: 1_000);
+    }
+
     private static void AssertWarnings(List<(ProjectionWarningKind Kind, string Key, ulong Revision)> expected, List<ProjectionWarning> actual)
     {
         // Malformed keys, invalid UTF-8 and invalid JSON: exactly one warning each, for that entry.
@@ -246,6 +301,17 @@ public class BucketProjectionPropertyTests
             }
 
             return warnings;
+        }
+
+        /// <summary>How many keys are tracked, delete markers included: those of well-formed keys with valid values.</summary>
+        public int KeyCount => _keys.Count;
+
+        public void Prune(ulong firstRevision, IReadOnlyCollection<string> spared)
+        {
+            foreach (var key in _keys.Where(k => k.Value.Revision < firstRevision && !spared.Contains(k.Key)).Select(k => k.Key).ToList())
+            {
+                _keys.Remove(key);
+            }
         }
 
         /// <summary>Every path, valued by the key with the highest revision among those that produce it.</summary>
