@@ -18,11 +18,7 @@ public class OrderingTests
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         await bucket.PutAsync("release", "0");
-        using var root = ProviderHarness.Build(bucket, s =>
-        {
-            s.SentinelKey = "release";
-            s.ReloadDelay = TimeSpan.FromMilliseconds(400); // all three puts are drained as one batch
-        });
+        using var root = ProviderHarness.Build(bucket, HoldForRelease);
         var provider = root.Provider();
 
         await bucket.PutAsync("a", "1");
@@ -48,11 +44,7 @@ public class OrderingTests
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         await bucket.PutAsync("release", "0");
-        using var root = ProviderHarness.Build(bucket, s =>
-        {
-            s.SentinelKey = "release";
-            s.ReloadDelay = TimeSpan.FromMilliseconds(400);
-        });
+        using var root = ProviderHarness.Build(bucket, HoldForRelease);
         var seen = new List<(string? Release, string? A)>();
         Microsoft.Extensions.Primitives.ChangeToken.OnChange(root.GetReloadToken, () =>
         {
@@ -155,11 +147,7 @@ public class OrderingTests
 
         await bucket.PutAsync("release", "0");
         var logs = new CapturingLoggerProvider();
-        using var root = ProviderHarness.Build(bucket, s =>
-        {
-            s.SentinelKey = "release";
-            s.ReloadDelay = TimeSpan.FromMilliseconds(400);
-        }, logs.CreateFactory());
+        using var root = ProviderHarness.Build(bucket, HoldForRelease, logs.CreateFactory());
 
         await bucket.PutAsync("a", "1");
         await bucket.PutAsync("release", "1");
@@ -185,6 +173,13 @@ public class OrderingTests
         Assert.Equal("1", root["a"]);
         Assert.Null(root["b"]); // held back before the purge, and lost with it: never released
         Assert.True(logs.Has(3006), "the lost keys are reported");
+    }
+
+    // Sentinel "release", and a reload delay long enough that puts written one after another are drained as one batch.
+    private static void HoldForRelease(NatsKvConfigurationSource source)
+    {
+        source.SentinelKey = "release";
+        source.ReloadDelay = TimeSpan.FromMilliseconds(400);
     }
 
     private static int FreePort()
