@@ -18,6 +18,9 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
     /// <summary>Rounds per comparison; both sides run in every round, alternating which goes first.</summary>
     public int Rounds => Quick ? 2 : 5;
 
+    /// <summary>Rounds of the cold load: a load of 1,000 keys takes milliseconds, so its ratio needs more of them to settle.</summary>
+    public int ColdLoadRounds => Quick ? 2 : 9;
+
     /// <summary>The naive pattern is one round trip per key: too slow to repeat at 100k.</summary>
     public int NaiveMaxKeys => Quick ? 1_000 : 10_000;
 

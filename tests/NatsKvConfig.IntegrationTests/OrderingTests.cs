@@ -105,6 +105,64 @@ public class OrderingTests
     }
 
     [Fact]
+    public async Task A_cold_load_completes_when_the_newest_message_of_the_stream_is_gone()
+    {
+        // The load is complete at the stream's last sequence; when that message was removed, the watch never
+        // delivers it, and the load must notice (at its last entry) rather than wait out the start-up timeout.
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("b", "2");
+        await bucket.PutAsync("c", "3");
+        await bucket.DeleteAsync("c");
+
+        // Purging the delete marker (as PurgeDeletes does) removes the last message; the last sequence stays.
+        await new NatsJSContext(bucket.Connection).PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest { Filter = $"$KV.{bucket.Name}.c" });
+
+        using var root = ProviderHarness.Build(bucket, source => source.StartupTimeout = TimeSpan.FromSeconds(20));
+        var provider = root.Provider();
+
+        Assert.True(provider.IsLoaded);
+        Assert.Equal(new Dictionary<string, string?> { ["a"] = "1", ["b"] = "2" }, root.AsEnumerable().ToDictionary());
+        await bucket.PutAsync("d", "4");
+        await Eventually.TrueAsync(() => root["d"] == "4", "live changes follow");
+    }
+
+    [Fact]
+    public async Task A_cold_load_of_a_purged_bucket_completes_at_once_and_empty()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await new NatsJSContext(bucket.Connection).PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest());
+
+        using var root = ProviderHarness.Build(bucket, source => source.StartupTimeout = TimeSpan.FromSeconds(20));
+
+        Assert.True(root.Provider().IsLoaded);
+        Assert.Empty(root.AsEnumerable());
+        await bucket.PutAsync("b", "2");
+        await Eventually.TrueAsync(() => root["b"] == "2", "live changes follow");
+    }
+
+    [Fact]
+    public async Task A_cold_load_under_a_key_prefix_completes_whatever_was_written_outside_it_last()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("app.a", "1");
+        await bucket.PutAsync("other.b", "2"); // the stream's last message, outside the prefix
+
+        using var root = ProviderHarness.Build(bucket, source =>
+        {
+            source.KeyPrefix = "app";
+            source.StartupTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        Assert.True(root.Provider().IsLoaded);
+        Assert.Equal(new Dictionary<string, string?> { ["a"] = "1" }, root.AsEnumerable().ToDictionary());
+    }
+
+    [Fact]
     public async Task An_OnLoadException_that_only_logs_does_not_cut_the_start_up_retry_window_short()
     {
         var port = FreePort();

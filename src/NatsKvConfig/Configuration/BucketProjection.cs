@@ -299,6 +299,9 @@ internal sealed class BucketProjection
         // A full state arrives as a list: walked in place, with no enumerator and no copy of each entry.
         switch (changes)
         {
+            case FullStateBuffer buffer:
+                StageBuffered(buffer, warnings);
+                break;
             case List<KvChange> list:
                 StageAll(CollectionsMarshal.AsSpan(list), warnings);
                 break;
@@ -321,6 +324,88 @@ internal sealed class BucketProjection
         {
             ApplyOne(change, dirty: null, warnings);
         }
+    }
+
+    private void StageBuffered(FullStateBuffer buffer, List<ProjectionWarning> warnings)
+    {
+        for (var i = 0; i < buffer.Count; i++)
+        {
+            if (!TryStagePlain(buffer, i))
+            {
+                ApplyOne(buffer[i], dirty: null, warnings);
+            }
+        }
+    }
+
+    // Stages the entry at index straight into the plain table when it plainly belongs there: a put of a key
+    // of plain characters, not seen before, whose valid UTF-8 value stays one string at a path nobody holds.
+    // Most entries of a full state are such: their path is made from the buffered key without a key string,
+    // and the rest take the general way, which decides everything else (and warns).
+    private bool TryStagePlain(FullStateBuffer buffer, int index)
+    {
+        if (buffer.IsDeleteAt(index))
+        {
+            return false;
+        }
+
+        var key = buffer.KeyAt(index);
+        var value = buffer.ValueAt(index).Span;
+        if (!IsPlainKey(key) || (_jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value)) || !Utf8.IsValid(value) || KnowsKey(key))
+        {
+            return false;
+        }
+
+        var path = string.Create(key.Length, buffer.KeyLocation(index), static (destination, location) =>
+            location.Chunk.AsSpan(location.Offset, location.Length).Replace(destination, '.', ':'));
+        if (_owners.Count > 0 && _owners.ContainsKey(path))
+        {
+            return false;
+        }
+
+        var revision = buffer.RevisionAt(index);
+        if (!_plain.Add(new PlainValue(path, Encoding.UTF8.GetString(value), revision)))
+        {
+            return false; // the path is held already (the same key again, or one that differs in case)
+        }
+
+        Revision = Math.Max(Revision, revision);
+        LiveKeyCount++;
+        return true;
+    }
+
+    // Whether _keys holds the key (a delete marker, say), looked up without making a string where that is possible.
+    private bool KnowsKey(ReadOnlySpan<char> key)
+    {
+        if (_keys.Count == 0)
+        {
+            return false;
+        }
+
+#if NET9_0_OR_GREATER
+        return _keys.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(key);
+#else
+        return _keys.ContainsKey(key.ToString());
+#endif
+    }
+
+    // Whether the key maps to a path by turning its dots into colons and nothing else (see IsPlainPair).
+    private static bool IsPlainKey(ReadOnlySpan<char> key)
+    {
+        if (key.IsEmpty || key[0] == '.' || key[^1] == '.')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (c == '.' ? key[i - 1] == '.' : !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A view of everything applied so far.</summary>

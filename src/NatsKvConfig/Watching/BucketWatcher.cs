@@ -158,22 +158,30 @@ internal sealed class BucketWatcher
     {
         var connection = await _connection.GetOpenAsync(cancellationToken).ConfigureAwait(false);
         var js = new NatsJSContext(connection);
-        var store = await new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).ConfigureAwait(false);
 
-        // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well: ask
-        // both questions at once. Nothing read yet, or a full read cut short: read the full state (again).
+        // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well. All
+        // questions are asked at once: the store (which the watch needs), the stream's state, and that revision
+        // where the stream's last sequence does not answer it. Nothing read yet, or a full read cut short: read
+        // the full state (again).
         var unfinished = Interlocked.Exchange(ref _fullReadRequested, 0) == 1 || _pending.Revision == 0 || _pending.IsReadingFullState;
         var catchingUp = !unfinished && _pending.IsCatchingUp;
         var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket
-        var statusQuery = store.GetStatusAsync(cancellationToken).AsTask();
-        var boundaryQuery = unfinished || catchingUp ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
-        await Task.WhenAll(boundaryQuery is null ? [statusQuery] : [statusQuery, boundaryQuery]).ConfigureAwait(false);
-        var status = await statusQuery.ConfigureAwait(false);
-        Interlocked.Exchange(ref _bucketBytes, (long)status.Info.State.Bytes);
+        var storeQuery = new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).AsTask();
+        var streamQuery = js.GetStreamAsync(StreamName, cancellationToken: cancellationToken).AsTask();
+        var boundaryQuery = catchingUp || (unfinished && _prefixLength > 0) ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
+
+        // Without a prefix the stream's last sequence is the boundary, and the same question is asked only for
+        // what it proves: that this user may ask it, as every probe will. Awaited once the state is read (long
+        // answered by then), so a user without that permission fails at start-up, as documented, not later.
+        var permissionCheck = unfinished && boundaryQuery is null ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
+        await Task.WhenAll(boundaryQuery is null ? [storeQuery, streamQuery] : [storeQuery, streamQuery, boundaryQuery]).ConfigureAwait(false);
+        var store = await storeQuery.ConfigureAwait(false);
+        var status = (await streamQuery.ConfigureAwait(false)).Info;
+        Interlocked.Exchange(ref _bucketBytes, (long)status.State.Bytes);
         _bucketMissingLogged = false;
 
         var replaced = IsAnotherBucket(status, liveKeys);
-        _streamCreated = status.Info.Created;
+        _streamCreated = status.Created;
         var fullState = unfinished || replaced;
 
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -183,10 +191,13 @@ internal sealed class BucketWatcher
         var resumeAt = 0UL;
         if (fullState)
         {
-            _pending.BeginFullState(status.Info.Created);
-            (_boundaryKnown, _initialBoundary) = boundaryQuery is null
-                ? await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false)
-                : await boundaryQuery.ConfigureAwait(false);
+            _pending.BeginFullState(status.Created);
+
+            // Without a key prefix every message of the stream is under the filter: its last sequence is the
+            // newest revision, unless that message is gone (see CompleteFullStateIfReadAsync), and no request is needed.
+            (_boundaryKnown, _initialBoundary) = boundaryQuery is not null ? await boundaryQuery.ConfigureAwait(false)
+                : _prefixLength == 0 ? (true, status.State.Messages == 0 ? 0 : status.State.LastSeq)
+                : await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
             Log.ReadingFullState(_logger, _bucket, _filter, _initialBoundary, _boundaryKnown);
             if (_boundaryKnown && _initialBoundary == 0)
             {
@@ -203,7 +214,7 @@ internal sealed class BucketWatcher
                 if (_boundaryKnown)
                 {
                     // Keys of the snapshot below where the stream now starts were purged or expired meanwhile.
-                    _pending.ReportFirstRevision(status.Info.State.FirstSeq, _initialBoundary);
+                    _pending.ReportFirstRevision(status.State.FirstSeq, _initialBoundary);
                 }
 
                 if (_boundaryKnown && _initialBoundary <= _pending.Revision)
@@ -245,7 +256,17 @@ internal sealed class BucketWatcher
                         sizeHinted = true;
                     }
 
-                    await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
+                    if (permissionCheck is not null && IsLastOfFullState(entry.Revision, entry.Delta))
+                    {
+                        var check = permissionCheck;
+                        permissionCheck = null;
+                        await check.ConfigureAwait(false);
+                    }
+
+                    if (IsLastOfFullState(entry.Revision, entry.Delta))
+                    {
+                        await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
+                    }
                 }
                 else if (catchingUp && (_boundaryKnown ? entry.Revision >= _initialBoundary : entry.Delta == 0))
                 {
@@ -264,6 +285,8 @@ internal sealed class BucketWatcher
         }
         finally
         {
+            // Not awaited when the bucket was empty or the watch ended first: observed, so it faults nowhere.
+            _ = permissionCheck?.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             restartRequested = watch.IsCancellationRequested;
             Volatile.Write(ref _currentWatch, null);
             await watch.CancelAsync().ConfigureAwait(false);
@@ -286,6 +309,9 @@ internal sealed class BucketWatcher
 
     private Exception? LastProbeFailure { get; set; }
 
+    // A KV bucket's stream is named after it.
+    private string StreamName => "KV_" + _bucket;
+
     // The initial state is complete once the newest revision that existed when the watch started was read.
     // A lone Delta == 0 is not trusted on its own (nats-server #4824 reports it early on large buckets).
     private async ValueTask CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
@@ -306,6 +332,9 @@ internal sealed class BucketWatcher
             }
         }
     }
+
+    // Whether the entry may end the full state: it reaches the boundary, or the server says nothing more is pending.
+    private bool IsLastOfFullState(ulong revision, ulong delta) => delta == 0 || (_boundaryKnown && revision >= _initialBoundary);
 
     /// <summary>The revision of the newest entry under the watched filter, or 0 when there is none.</summary>
     private async ValueTask<(bool Known, ulong Revision)> TryGetLastRevisionAsync(NatsJSContext js, CancellationToken cancellationToken)
@@ -364,7 +393,7 @@ internal sealed class BucketWatcher
                 }
 
                 Interlocked.Exchange(ref _bucketBytes, (long)status.Info.State.Bytes);
-                if (IsAnotherBucket(status, liveKeys))
+                if (IsAnotherBucket(status.Info, liveKeys))
                 {
                     await watch.CancelAsync().ConfigureAwait(false);
                     return;
@@ -410,15 +439,15 @@ internal sealed class BucketWatcher
     /// <param name="status">The bucket's status.</param>
     /// <param name="liveKeys">How many keys had values before the status was asked for, so a key read in
     /// between cannot make the count look too high.</param>
-    private bool IsAnotherBucket(NatsKVStatus status, int liveKeys)
+    private bool IsAnotherBucket(StreamInfo status, int liveKeys)
     {
         if (_streamCreated is not { } created)
         {
             return false;
         }
 
-        var state = status.Info.State;
-        return created != status.Info.Created
+        var state = status.State;
+        return created != status.Created
             || state.LastSeq < _pending.Revision
             || state.NumSubjects < liveKeys;
     }

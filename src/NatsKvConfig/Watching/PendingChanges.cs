@@ -50,7 +50,7 @@ internal sealed class PendingChanges
     private (ulong FirstRevision, ulong Through)? _pruneRequest;
     private ulong _prunedBelow;
     private bool _fullStatePartHandedOut;
-    private List<KvChange> _fullState = [];
+    private FullStateBuffer _fullState = new();
     private BucketPhase _phase = BucketPhase.ReadingFullState;
     private int _generation;
     private int _fullStateSize;
@@ -163,7 +163,7 @@ internal sealed class PendingChanges
         {
             _byKey.Clear();
             _released.Clear();
-            _fullState = [];
+            _fullState = new FullStateBuffer();
             Revision = 0;
             _releasedRevision = 0;
             _pruneRequest = null;
@@ -186,7 +186,7 @@ internal sealed class PendingChanges
         {
             _byKey.Clear();
             _released.Clear();
-            _fullState = [];
+            _fullState = new FullStateBuffer();
             Revision = revision;
             _releasedRevision = revision;
             _pruneRequest = null;
@@ -222,9 +222,9 @@ internal sealed class PendingChanges
 
                 // Sized once for what this part will hold, not grown by doubling (copies, and arrays left for the GC).
                 var capacity = Math.Min(_fullStateSize, _fullStatePartSize);
-                if (capacity > _fullState.Capacity && capacity <= MaxPresizedEntries)
+                if (capacity <= MaxPresizedEntries)
                 {
-                    _fullState.Capacity = capacity;
+                    _fullState.EnsureCapacity(capacity);
                 }
             }
         }
@@ -368,7 +368,7 @@ internal sealed class PendingChanges
     public PendingBatch Drain()
     {
         Dictionary<string, KvChange> taken;
-        List<KvChange> fullState;
+        FullStateBuffer fullState;
         FullStatePart part;
         int generation;
         bool endsCatchUp;
@@ -388,7 +388,7 @@ internal sealed class PendingChanges
                 }
 
                 fullState = _fullState;
-                _fullState = [];
+                _fullState = new FullStateBuffer();
                 var first = !_fullStatePartHandedOut;
                 _fullStatePartHandedOut = true;
                 return new PendingBatch(fullState, FullStatePart.Partial, generation, _fullStateSize) { StreamCreated = streamCreated, StartsFullState = first };
@@ -435,7 +435,7 @@ internal sealed class PendingChanges
             heldKeys = holding && prune is not null ? [.. _byKey.Keys] : [];
             startsFullState = fullStateRead && !_fullStatePartHandedOut;
             fullState = _fullState;
-            _fullState = [];
+            _fullState = new FullStateBuffer();
             part = fullStateRead ? FullStatePart.Final : FullStatePart.None;
             _fullStatePartHandedOut |= fullStateRead;
             endsCatchUp = caughtUp;
@@ -459,7 +459,11 @@ internal sealed class PendingChanges
             };
         }
 
-        fullState.AddRange(later);
+        foreach (var change in later)
+        {
+            fullState.Add(change);
+        }
+
         return new PendingBatch(fullState, part, generation, _fullStateSize) { StreamCreated = streamCreated, StartsFullState = startsFullState };
     }
 }
