@@ -18,10 +18,22 @@ internal sealed class BucketProjection
     // How JSON values expand, or null when they stay plain strings.
     private readonly JsonExpansionLimits? _jsonExpansion;
 
-    // Most keys, held by path alone: a key without escapes whose value is one plain string at a path no other
-    // key maps to. Its key is the path with '.' for ':', so neither the key string nor a _keys entry is kept:
-    // at 100,000 keys those were a third of the memory. A HashSet, as it hands back the stored path's spelling.
-    private readonly HashSet<PlainValue> _plain;
+    // Smaller changes are not worth a new table: a rebase copies the whole table.
+    private const int MinimumDeltaBeforeRebase = 64;
+
+    // Every path with a value, the one table readers' views share once it is published (BuildView). Most keys are
+    // held here alone: a key without escapes whose value is one plain string at a path no other key maps to is a
+    // plain entry, its key the path with '.' for ':', so neither a key string nor a _keys entry is kept. Every
+    // other path's entry is owned: what _owners says, copied here for readers. Written in place until published;
+    // after that never, and changes go to _delta until a rebase makes a new table.
+    private PathTable _table;
+    private bool _published;
+
+    // Changes to the published table: the path's entry now, or its removal.
+    private Dictionary<string, PathSlot> _delta = new(StringComparer.OrdinalIgnoreCase);
+
+    // How many entries of the table (with _delta) are plain: each is one key.
+    private int _plainCount;
 
     // What every other key (case-sensitive, as NATS sees it) last contributed: JSON expansions, keys with
     // escapes, keys in conflict. Deleted keys stay as tombstones carrying their revision, so an older put can
@@ -43,8 +55,8 @@ internal sealed class BucketProjection
     /// table of plain values once spares rehashing it as it grows.</param>
     public BucketProjection(JsonExpansionLimits? jsonExpansion, int expectedKeys = 0)
     {
-        // Only the plain table is sized up front: the others hold the few keys that are not plain.
-        _plain = new HashSet<PlainValue>(expectedKeys, PlainPathComparer.Instance);
+        // Only the table is sized up front: the others hold the few keys that are not plain.
+        _table = new PathTable(expectedKeys);
         _jsonExpansion = jsonExpansion;
     }
 
@@ -55,7 +67,10 @@ internal sealed class BucketProjection
     public int LiveKeyCount { get; private set; }
 
     /// <summary>How many keys are tracked: those with a value, and delete markers not yet pruned.</summary>
-    public int KeyCount => _keys.Count + _plain.Count;
+    public int KeyCount => _keys.Count + _plainCount;
+
+    /// <summary>How many times the changes since publishing were merged into a new table. For tests.</summary>
+    internal int Rebases { get; private set; }
 
     /// <summary>When the bucket's stream was created, as the watch saw it when this state was read.</summary>
     public DateTimeOffset StreamCreated { get; set; }
@@ -115,7 +130,7 @@ internal sealed class BucketProjection
             return false;
         }
 
-        _plain.Add(new PlainValue(path, value, entry.Revision));
+        AddPlain(PathEntry.Plain(path, value, entry.Revision));
         LiveKeyCount++;
         return true;
     }
@@ -147,15 +162,134 @@ internal sealed class BucketProjection
     // The key a plain value belongs to.
     private static string KeyOf(string plainPath) => plainPath.Replace(':', '.');
 
-    private bool TryFindPlain(string path, out PlainValue found) => _plain.TryGetValue(new PlainValue(path, null, 0), out found);
+    private bool TryFindPlain(string path, out PathEntry found) => TryFindEntry(path, out found) && !found.IsOwned;
+
+    // The path's entry as it stands: in _delta when changed since the table was published, else in the table.
+    private bool TryFindEntry(string path, out PathEntry entry)
+    {
+        if (_delta.Count > 0 && _delta.TryGetValue(path, out var slot))
+        {
+            entry = slot.Entry;
+            return !slot.Removed;
+        }
+
+        return _table.TryGet(path, out entry);
+    }
+
+    // Every entry as it stands, each path once.
+    private IEnumerable<PathEntry> CurrentEntries()
+    {
+        foreach (var entry in _table)
+        {
+            if (_delta.Count == 0 || !_delta.ContainsKey(entry.Path))
+            {
+                yield return entry;
+            }
+        }
+
+        foreach (var (_, slot) in _delta)
+        {
+            if (!slot.Removed)
+            {
+                yield return slot.Entry;
+            }
+        }
+    }
+
+    private void SetEntry(in PathEntry entry)
+    {
+        if (_published)
+        {
+            _delta[entry.Path] = new PathSlot(entry, Removed: false);
+        }
+        else
+        {
+            _table.Set(entry);
+        }
+    }
+
+    private void RemoveEntry(string path)
+    {
+        if (!_published)
+        {
+            _table.Remove(path);
+        }
+        else if (_table.Contains(path))
+        {
+            _delta[path] = new PathSlot(default, Removed: true);
+        }
+        else
+        {
+            _delta.Remove(path);
+        }
+    }
+
+    private void AddPlain(in PathEntry entry)
+    {
+        SetEntry(entry);
+        _plainCount++;
+    }
+
+    private void RemovePlain(string path)
+    {
+        RemoveEntry(path);
+        _plainCount--;
+    }
+
+    // Makes the path's owned entry say what _owners says: written when it has an owner, removed when it has none.
+    private void SyncOwned(string path)
+    {
+        if (_owners.TryGetValue(path, out var owner))
+        {
+            if (!TryFindEntry(path, out var current) || !current.IsOwned
+                || !string.Equals(current.Value, owner.Value, StringComparison.Ordinal)
+                || !string.Equals(current.Path, owner.Path, StringComparison.Ordinal))
+            {
+                SetEntry(PathEntry.Owned(owner.Path, owner.Value));
+            }
+        }
+        else if (TryFindEntry(path, out var current) && current.IsOwned)
+        {
+            RemoveEntry(path);
+        }
+    }
+
+    // Once the changes since the table was published outgrow a quarter of it, merges them into a new table and
+    // returns it (readers' views move to it with the batch); else null. An O(n) copy every n/4 changes.
+    private PathTable? RebaseIfDue() =>
+        _published && _delta.Count >= Math.Max(MinimumDeltaBeforeRebase, _table.Count / 4) ? Rebase() : null;
+
+    private PathTable Rebase()
+    {
+        var table = _table.Copy();
+        foreach (var (path, slot) in _delta)
+        {
+            if (slot.Removed)
+            {
+                table.Remove(path);
+            }
+            else
+            {
+                table.Set(slot.Entry);
+            }
+        }
+
+        _table = table;
+        _delta = new Dictionary<string, PathSlot>(StringComparer.OrdinalIgnoreCase); // not cleared: its arrays would stay at their largest
+        Rebases++;
+        return table;
+    }
 
     /// <summary>Every key with a value, and what it produced, for a snapshot. Deleted keys are left out.</summary>
     public List<SnapshotEntry> Export()
     {
         var entries = new List<SnapshotEntry>(LiveKeyCount);
-        foreach (var plain in _plain)
+        foreach (var plain in CurrentEntries())
         {
-            entries.Add(new SnapshotEntry(KeyOf(plain.Path), plain.Revision, [new KeyValuePair<string, string?>(plain.Path, plain.Value)]));
+            if (!plain.IsOwned)
+            {
+                entries.Add(new SnapshotEntry(KeyOf(plain.Path), plain.Revision, [new KeyValuePair<string, string?>(plain.Path, plain.Value)]));
+            }
         }
 
         foreach (var (key, state) in _keys)
@@ -220,11 +354,11 @@ internal sealed class BucketProjection
             }
         }
 
-        List<PlainValue>? lostPlain = null;
-        foreach (var plain in _plain)
+        List<PathEntry>? lostPlain = null;
+        foreach (var plain in CurrentEntries())
         {
             // The key is rebuilt only to ask the few spared keys: usually there are none.
-            if (plain.Revision < firstRevision && (spared.Count == 0 || !spared.Contains(KeyOf(plain.Path))))
+            if (!plain.IsOwned && plain.Revision < firstRevision && (spared.Count == 0 || !spared.Contains(KeyOf(plain.Path))))
             {
                 (lostPlain ??= []).Add(plain);
             }
@@ -232,7 +366,7 @@ internal sealed class BucketProjection
 
         foreach (var plain in lostPlain ?? [])
         {
-            _plain.Remove(plain);
+            RemovePlain(plain.Path);
             dirty.Add(plain.Path);
             LiveKeyCount--;
             removedKeys++;
@@ -241,7 +375,8 @@ internal sealed class BucketProjection
         return ViewAfter(dirty, view);
     }
 
-    // The view with the paths in dirty set to what their owners give now, or removed when none does.
+    // The view with the paths in dirty set to what the table gives now, or removed when it has nothing there; the
+    // table's owned entries are brought up to date first. Hands the view the new table when a rebase is due.
     private ConfigurationView ViewAfter(HashSet<string> dirty, ConfigurationView view)
     {
         if (dirty.Count == 0)
@@ -253,19 +388,13 @@ internal sealed class BucketProjection
         var removed = new List<string>();
         foreach (var path in dirty)
         {
+            SyncOwned(path);
             var hadValue = view.TryGetValue(path, out var oldValue);
-            if (_owners.TryGetValue(path, out var owner))
+            if (TryFindEntry(path, out var now))
             {
-                if (!hadValue || !string.Equals(oldValue, owner.Value, StringComparison.Ordinal))
+                if (!hadValue || !string.Equals(oldValue, now.Value, StringComparison.Ordinal))
                 {
-                    set.Add(new KeyValuePair<string, string?>(owner.Path, owner.Value));
-                }
-            }
-            else if (TryFindPlain(path, out var plain))
-            {
-                if (!hadValue || !string.Equals(oldValue, plain.Value, StringComparison.Ordinal))
-                {
-                    set.Add(new KeyValuePair<string, string?>(plain.Path, plain.Value));
+                    set.Add(new KeyValuePair<string, string?>(now.Path, now.Value));
                 }
             }
             else if (hadValue)
@@ -274,7 +403,7 @@ internal sealed class BucketProjection
             }
         }
 
-        return view.With(set, removed);
+        return view.With(set, removed, dirty, RebaseIfDue());
     }
 
     /// <summary>
@@ -283,7 +412,10 @@ internal sealed class BucketProjection
     /// </summary>
     public ConfigurationView Replace(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
-        _plain.Clear();
+        _table = new PathTable();
+        _delta = new Dictionary<string, PathSlot>(StringComparer.OrdinalIgnoreCase);
+        _published = false;
+        _plainCount = 0;
         _keys.Clear();
         _owners.Clear();
         _contested.Clear();
@@ -296,6 +428,23 @@ internal sealed class BucketProjection
     /// <summary>Applies changes of a full state being read, without producing a view (nobody sees it yet).</summary>
     public void Stage(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
+        if (_published)
+        {
+            // Staged onto a table readers already share: through _delta, with owned entries kept up to date.
+            var dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var change in changes)
+            {
+                ApplyOne(change, dirty, warnings);
+            }
+
+            foreach (var path in dirty)
+            {
+                SyncOwned(path);
+            }
+
+            return;
+        }
+
         // A full state arrives as a list: walked in place, with no enumerator and no copy of each entry.
         switch (changes)
         {
@@ -363,13 +512,14 @@ internal sealed class BucketProjection
         }
 
         var revision = buffer.RevisionAt(index);
-        if (!_plain.Add(new PlainValue(path, Encoding.UTF8.GetString(value), revision)))
+        if (!_table.TryAdd(PathEntry.Plain(path, Encoding.UTF8.GetString(value), revision)))
         {
             return false; // the path is held already (the same key again, or one that differs in case)
         }
 
         Revision = Math.Max(Revision, revision);
         LiveKeyCount++;
+        _plainCount++;
         return true;
     }
 
@@ -408,12 +558,26 @@ internal sealed class BucketProjection
         return true;
     }
 
-    /// <summary>A view of everything applied so far.</summary>
-    public ConfigurationView BuildView() =>
-        ConfigurationView.From(
-            _plain.Select(p => new KeyValuePair<string, string?>(p.Path, p.Value))
-                .Concat(_owners.Values.Select(o => new KeyValuePair<string, string?>(o.Path, o.Value))),
-            _plain.Count + _owners.Count);
+    /// <summary>
+    /// A view of everything applied so far, over the table itself: from now on the table is the readers' as well,
+    /// and never written again (later changes go to a delta, and views move to each new table).
+    /// </summary>
+    public ConfigurationView BuildView()
+    {
+        if (_published)
+        {
+            return ConfigurationView.Over(_delta.Count > 0 ? Rebase() : _table);
+        }
+
+        // Owned entries are written once here rather than as each staged change moved them.
+        foreach (var owner in _owners.Values)
+        {
+            _table.Set(PathEntry.Owned(owner.Path, owner.Value));
+        }
+
+        _published = true;
+        return ConfigurationView.Over(_table);
+    }
 
     private void ApplyOne(in KvChange change, HashSet<string>? dirty, List<ProjectionWarning> warnings)
     {
@@ -432,7 +596,7 @@ internal sealed class BucketProjection
 
         // A key without escapes may be held in the plain table under its path, spelled exactly as it maps.
         var plainKey = !change.Key.Contains('=', StringComparison.Ordinal);
-        PlainValue held = default;
+        PathEntry held = default;
         var pathIsPlain = plainKey && TryFindPlain(path, out held);
         var heldPlain = pathIsPlain && string.Equals(held.Path, path, StringComparison.Ordinal);
         if (heldPlain && held.Revision >= change.Revision)
@@ -458,13 +622,14 @@ internal sealed class BucketProjection
 
         if (heldPlain)
         {
-            _plain.Remove(held);
             dirty?.Add(held.Path);
             if (next.IsOnly(path))
             {
-                _plain.Add(new PlainValue(path, next.OnlyValue, change.Revision));
+                SetEntry(PathEntry.Plain(path, next.OnlyValue, change.Revision));
                 return;
             }
+
+            RemovePlain(held.Path);
 
             // Deleted, or expanded into JSON: the key moves to _keys, below, as a key that held nothing.
             LiveKeyCount--;
@@ -476,7 +641,7 @@ internal sealed class BucketProjection
                 _keys.Remove(change.Key); // a delete marker gives way to the newer value
             }
 
-            _plain.Add(new PlainValue(path, next.OnlyValue, change.Revision));
+            AddPlain(PathEntry.Plain(path, next.OnlyValue, change.Revision));
             LiveKeyCount++;
             dirty?.Add(path);
             return;
@@ -565,9 +730,9 @@ internal sealed class BucketProjection
     private ProjectionWarning? AddOwner(PathOwner candidate)
     {
         // A plain value at the path now has a rival: it moves to _keys and _owners, where conflicts are resolved.
-        if (_plain.Count > 0 && TryFindPlain(candidate.Path, out var plain))
+        if (_plainCount > 0 && TryFindPlain(candidate.Path, out var plain))
         {
-            _plain.Remove(plain);
+            RemovePlain(plain.Path);
             var key = KeyOf(plain.Path);
             _keys.Add(key, new KeyState(plain.Revision, plain.Path, plain.Value));
             _owners.Add(plain.Path, new PathOwner(plain.Path, key, plain.Revision, plain.Value));
@@ -702,16 +867,6 @@ internal sealed class BucketProjection
     /// <summary>One key's claim on one path.</summary>
     private readonly record struct PathOwner(string Path, string Key, ulong Revision, string? Value);
 
-    /// <summary>A plain key's value: its key is <see cref="Path"/> with '.' for ':'.</summary>
-    private readonly record struct PlainValue(string Path, string? Value, ulong Revision);
-
-    /// <summary>Plain values compare by path, as configuration compares paths.</summary>
-    private sealed class PlainPathComparer : IEqualityComparer<PlainValue>
-    {
-        public static readonly PlainPathComparer Instance = new();
-
-        public bool Equals(PlainValue x, PlainValue y) => string.Equals(x.Path, y.Path, StringComparison.OrdinalIgnoreCase);
-
-        public int GetHashCode(PlainValue obj) => StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Path);
-    }
+    /// <summary>A path's entry changed since the table was published, or (<see cref="Removed"/>) its removal.</summary>
+    private readonly record struct PathSlot(PathEntry Entry, bool Removed);
 }

@@ -9,31 +9,42 @@ namespace NatsKvConfig;
 /// and a reader holding a view never sees half of a batch.
 /// </summary>
 /// <remarks>
-/// Values live in a plain dictionary that is never written after it is built, plus a small persistent
-/// overlay of the changes since. When the overlay grows past a quarter of the base, the two are merged into
-/// a new base: an O(n) copy every n/4 changes, so O(1) amortised per change, while reads stay dictionary-fast.
+/// Values live in a <see cref="PathTable"/> that is never written after it is published, plus a small persistent
+/// overlay of the changes since. A view the projection publishes shares the projection's own table (one table per
+/// bucket, not two): the projection decides when its changes are merged into a new table and hands it over. A view
+/// built on its own (<see cref="From"/>) merges by itself once the overlay grows past a quarter of the table: an
+/// O(n) copy every n/4 changes, so O(1) amortised per change, while reads stay hash-table fast. Values set in this
+/// process only (<c>configuration[key] = value</c>) stay in the overlay until the bucket changes their path.
 /// </remarks>
 internal sealed class ConfigurationView
 {
     private const int MinimumOverlayBeforeMerge = 64;
 
-    private readonly Dictionary<string, string?> _base;
+    private static readonly ImmutableDictionary<string, Slot> NoOverlay = ImmutableDictionary.Create<string, Slot>(StringComparer.OrdinalIgnoreCase);
+    private static readonly ImmutableHashSet<string> NoLocalPaths = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+
+    private readonly PathTable _base;
     private readonly ImmutableDictionary<string, Slot> _overlay;
+
+    // Paths set in this process only: kept across a merge, dropped when the bucket changes them.
+    private readonly ImmutableHashSet<string> _localPaths;
+
+    // Whether this view merges its overlay itself; a view over a projection's table waits to be handed the next one.
+    private readonly bool _mergesItself;
     private ChildIndex? _childIndex;
 
-    private ConfigurationView(Dictionary<string, string?> @base, ImmutableDictionary<string, Slot> overlay, int count, ChildIndex? childIndex = null)
+    private ConfigurationView(PathTable @base, ImmutableDictionary<string, Slot> overlay, ImmutableHashSet<string> localPaths, bool mergesItself, int count, ChildIndex? childIndex = null)
     {
         _base = @base;
         _overlay = overlay;
+        _localPaths = localPaths;
+        _mergesItself = mergesItself;
         Count = count;
         _childIndex = childIndex;
     }
 
     /// <summary>A view with no values.</summary>
-    public static ConfigurationView Empty { get; } = new(
-        new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase),
-        ImmutableDictionary.Create<string, Slot>(StringComparer.OrdinalIgnoreCase),
-        0);
+    public static ConfigurationView Empty { get; } = new(PathTable.Empty, NoOverlay, NoLocalPaths, mergesItself: true, 0);
 
     /// <summary>How many configuration paths have a value (a <see langword="null"/> value counts).</summary>
     public int Count { get; }
@@ -41,14 +52,17 @@ internal sealed class ConfigurationView
     /// <summary>Builds a view holding exactly the given values (<paramref name="count"/> of them, if known).</summary>
     public static ConfigurationView From(IEnumerable<KeyValuePair<string, string?>> values, int count = 0)
     {
-        var data = new Dictionary<string, string?>(count, StringComparer.OrdinalIgnoreCase);
+        var table = new PathTable(count);
         foreach (var (path, value) in values)
         {
-            data[path] = value;
+            table.Set(PathEntry.Owned(path, value));
         }
 
-        return new ConfigurationView(data, Empty._overlay, data.Count);
+        return new ConfigurationView(table, NoOverlay, NoLocalPaths, mergesItself: true, table.Count);
     }
+
+    /// <summary>A view of exactly <paramref name="table"/>, which its owner will never write again.</summary>
+    public static ConfigurationView Over(PathTable table) => new(table, NoOverlay, NoLocalPaths, mergesItself: false, table.Count);
 
     /// <summary>Looks a path up, case-insensitively.</summary>
     public bool TryGetValue(string path, out string? value)
@@ -59,7 +73,14 @@ internal sealed class ConfigurationView
             return slot.Exists;
         }
 
-        return _base.TryGetValue(path, out value);
+        if (_base.TryGet(path, out var entry))
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = null;
+        return false;
     }
 
     /// <summary>Every path that has a value, in no particular order.</summary>
@@ -67,11 +88,11 @@ internal sealed class ConfigurationView
     {
         get
         {
-            foreach (var path in _base.Keys)
+            foreach (var entry in _base)
             {
-                if (_overlay.IsEmpty || !_overlay.ContainsKey(path))
+                if (_overlay.IsEmpty || !_overlay.ContainsKey(entry.Path))
                 {
-                    yield return path;
+                    yield return entry.Path;
                 }
             }
 
@@ -110,11 +131,34 @@ internal sealed class ConfigurationView
     }
 
     /// <summary>Returns a new view with <paramref name="set"/> written and <paramref name="removed"/> taken out.</summary>
-    public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed)
+    /// <param name="set">Paths to give a value.</param>
+    /// <param name="removed">Paths to take out.</param>
+    /// <param name="local">Whether the values are set in this process only, not by the bucket.</param>
+    public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed, bool local = false) =>
+        With(set, removed, touched: [], rebased: null, local);
+
+    /// <summary>
+    /// Returns a new view with <paramref name="set"/> written and <paramref name="removed"/> taken out, as the
+    /// projection publishes a batch: values set in this process at <paramref name="touched"/> paths give way, and
+    /// <paramref name="rebased"/>, when given, is the projection's new table, holding everything the view will.
+    /// </summary>
+    public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed, IEnumerable<string> touched, PathTable? rebased, bool local = false)
     {
-        if (set.Count == 0 && removed.Count == 0)
+        var localPaths = _localPaths;
+        if (!localPaths.IsEmpty)
         {
-            return this;
+            localPaths = localPaths.Except(touched);
+        }
+
+        if (local)
+        {
+            localPaths = localPaths.Union(set.Select(pair => pair.Key)).Union(removed);
+        }
+
+        if (set.Count == 0 && removed.Count == 0 && rebased is null)
+        {
+            return ReferenceEquals(localPaths, _localPaths) || localPaths.SetEquals(_localPaths) ? this
+                : new ConfigurationView(_base, _overlay, localPaths, _mergesItself, Count, _childIndex);
         }
 
         var overlay = _overlay.ToBuilder();
@@ -144,33 +188,48 @@ internal sealed class ConfigurationView
 
         // Keep the child index current only where one was built; otherwise the first reader builds it.
         var childIndex = Volatile.Read(ref _childIndex)?.With(appeared, disappeared);
-        if (overlay.Count >= MinimumOverlayBeforeMerge && overlay.Count * 4 > _base.Count)
+        if (rebased is not null)
         {
-            return Merge(overlay, count, childIndex);
+            // The projection's table holds what the bucket gives; what this process set itself is carried over.
+            var carried = NoOverlay.ToBuilder();
+            foreach (var path in localPaths)
+            {
+                if (overlay.TryGetValue(path, out var slot))
+                {
+                    carried[path] = slot;
+                }
+            }
+
+            return new ConfigurationView(rebased, carried.ToImmutable(), localPaths, mergesItself: false, count, childIndex);
         }
 
-        return new ConfigurationView(_base, overlay.ToImmutable(), count, childIndex);
+        if (_mergesItself && overlay.Count >= MinimumOverlayBeforeMerge && overlay.Count * 4 > _base.Count)
+        {
+            return Merge(overlay, localPaths, count, childIndex);
+        }
+
+        return new ConfigurationView(_base, overlay.ToImmutable(), localPaths, _mergesItself, count, childIndex);
     }
 
     private bool Exists(ImmutableDictionary<string, Slot>.Builder overlay, string path) =>
-        overlay.TryGetValue(path, out var slot) ? slot.Exists : _base.ContainsKey(path);
+        overlay.TryGetValue(path, out var slot) ? slot.Exists : _base.Contains(path);
 
-    private ConfigurationView Merge(ImmutableDictionary<string, Slot>.Builder overlay, int count, ChildIndex? childIndex)
+    private ConfigurationView Merge(ImmutableDictionary<string, Slot>.Builder overlay, ImmutableHashSet<string> localPaths, int count, ChildIndex? childIndex)
     {
-        var data = new Dictionary<string, string?>(_base, StringComparer.OrdinalIgnoreCase);
+        var table = _base.Copy();
         foreach (var (path, slot) in overlay)
         {
             if (slot.Exists)
             {
-                data[path] = slot.Value;
+                table.Set(PathEntry.Owned(path, slot.Value));
             }
             else
             {
-                data.Remove(path);
+                table.Remove(path);
             }
         }
 
-        return new ConfigurationView(data, Empty._overlay, count, childIndex);
+        return new ConfigurationView(table, NoOverlay, localPaths, mergesItself: true, count, childIndex);
     }
 
     /// <summary>An overlay entry: a value, or (the default) the path's removal.</summary>

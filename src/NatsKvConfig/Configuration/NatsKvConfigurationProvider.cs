@@ -229,7 +229,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         ArgumentNullException.ThrowIfNull(key);
         lock (_writeLock)
         {
-            _view = _view.With([new KeyValuePair<string, string?>(key, value)], []);
+            _view = _view.With([new KeyValuePair<string, string?>(key, value)], [], local: true);
         }
     }
 

@@ -139,6 +139,55 @@ public class BucketProjectionPropertyTests
         }, iter: 1_000, print: Print);
     }
 
+    [Fact]
+    public void A_published_projection_matches_the_model_through_rebases_prunes_and_values_set_in_process()
+    {
+        // Long runs over many distinct paths, so that the changes since publishing outgrow the table and are merged
+        // into new tables (rebases) several times; the views readers hold must follow every one exactly.
+        var rebases = 0;
+        var longRun = Gen.Select(
+            Gen.Frequency((1, Entry), (4, Gen.Select(PlainKey, Gen.Int[0, 9].Select(n => n == 0), Value).Select(e => (Key: e.Item1, IsDelete: e.Item2, Value: e.Item3)))).Array[150, 400],
+            Gen.Int[1, 400],
+            Gen.Int[1, 12],
+            Gen.Int[0, 450]);
+        longRun.Sample((entries, cut, batchSize, firstRevision) =>
+        {
+            var changes = entries
+                .Select((e, i) => new KvChange(e.Key, (ulong)i + 1, e.IsDelete, e.IsDelete ? ReadOnlyMemory<byte>.Empty : e.Value, DateTimeOffset.UnixEpoch))
+                .ToArray();
+            var model = new Model();
+            var projection = new BucketProjection(JsonExpansionLimits.Default);
+            var initial = changes.Take(Math.Min(cut, changes.Length)).ToArray();
+            projection.Stage(initial, []);
+            model.Apply(initial);
+            var view = projection.BuildView();
+            AssertState(model, projection, view);
+
+            var before = view;
+            var beforeValues = Values(before);
+            view = view.With([new KeyValuePair<string, string?>("local:only", "mine")], [], local: true);
+            foreach (var batch in changes.Skip(initial.Length).Chunk(batchSize))
+            {
+                view = projection.Apply(batch, view, []);
+                model.Apply(batch);
+            }
+
+            // A value set in this process stays (no key maps to that path), and an old view never changed.
+            Assert.True(view.TryGetValue("local:only", out var local) && local == "mine", "the value set in process was lost");
+            view = view.With([], ["local:only"], local: true);
+            AssertState(model, projection, view);
+            AssertSameValues(beforeValues, Values(before));
+
+            view = projection.Prune((ulong)firstRevision, [], view, out _);
+            model.Prune((ulong)firstRevision, []);
+            AssertState(model, projection, view);
+            Assert.Equal(model.KeyCount, projection.KeyCount);
+            rebases += projection.Rebases;
+        }, iter: 300);
+
+        Assert.True(rebases > 0, "no run merged its changes into a new table: the property checked nothing of rebasing");
+    }
+
     // Keys of plain characters only, colliding in case, as most keys of a real bucket are.
     private static readonly Gen<string> PlainKey = Gen.OneOf("db", "Db", "host", "a", "A", "0", "a-b", "x_y", "p/q").Array[1, 3].Select(tokens => string.Join('.', tokens));
 
