@@ -30,7 +30,7 @@ internal sealed class BucketProjection
     private bool _published;
 
     // Changes to the published table: the path's entry now, or its removal.
-    private Dictionary<string, PathSlot> _delta = new(StringComparer.OrdinalIgnoreCase);
+    private PathMap<PathSlot> _delta = PathMap<PathSlot>.Empty;
 
     // How many entries of the table (with _delta) are plain: each is one key.
     private int _plainCount;
@@ -167,7 +167,7 @@ internal sealed class BucketProjection
     // The path's entry as it stands: in _delta when changed since the table was published, else in the table.
     private bool TryFindEntry(string path, out PathEntry entry)
     {
-        if (_delta.Count > 0 && _delta.TryGetValue(path, out var slot))
+        if (!_delta.IsEmpty && _delta.TryGetValue(path, out var slot))
         {
             entry = slot.Entry;
             return !slot.Removed;
@@ -181,13 +181,13 @@ internal sealed class BucketProjection
     {
         foreach (var entry in _table)
         {
-            if (_delta.Count == 0 || !_delta.ContainsKey(entry.Path))
+            if (_delta.IsEmpty || !_delta.ContainsKey(entry.Path))
             {
                 yield return entry;
             }
         }
 
-        foreach (var (_, slot) in _delta)
+        foreach (var (_, slot) in _delta.Entries)
         {
             if (!slot.Removed)
             {
@@ -200,7 +200,7 @@ internal sealed class BucketProjection
     {
         if (_published)
         {
-            _delta[entry.Path] = new PathSlot(entry, Removed: false);
+            _delta = _delta.SetItem(entry.Path, new PathSlot(entry, Removed: false));
         }
         else
         {
@@ -214,13 +214,9 @@ internal sealed class BucketProjection
         {
             _table.Remove(path);
         }
-        else if (_table.Contains(path))
+        else if (_table.Contains(path) || _delta.ContainsKey(path))
         {
-            _delta[path] = new PathSlot(default, Removed: true);
-        }
-        else
-        {
-            _delta.Remove(path);
+            _delta = _delta.SetItem(path, PathSlot.Gone);
         }
     }
 
@@ -262,7 +258,7 @@ internal sealed class BucketProjection
     private PathTable Rebase()
     {
         var table = _table.Copy();
-        foreach (var (path, slot) in _delta)
+        foreach (var (path, slot) in _delta.Entries)
         {
             if (slot.Removed)
             {
@@ -275,7 +271,7 @@ internal sealed class BucketProjection
         }
 
         _table = table;
-        _delta = new Dictionary<string, PathSlot>(StringComparer.OrdinalIgnoreCase); // not cleared: its arrays would stay at their largest
+        _delta = PathMap<PathSlot>.Empty;
         Rebases++;
         return table;
     }
@@ -375,8 +371,9 @@ internal sealed class BucketProjection
         return ViewAfter(dirty, view);
     }
 
-    // The view with the paths in dirty set to what the table gives now, or removed when it has nothing there; the
-    // table's owned entries are brought up to date first. Hands the view the new table when a rebase is due.
+    // The view after the paths in dirty changed: the table's owned entries are brought up to date first. A
+    // published projection hands the view its table and changes (the next table, when a rebase is due); one not
+    // yet published writes what changed into the view's own layers.
     private ConfigurationView ViewAfter(HashSet<string> dirty, ConfigurationView view)
     {
         if (dirty.Count == 0)
@@ -386,11 +383,14 @@ internal sealed class BucketProjection
 
         var set = new List<KeyValuePair<string, string?>>();
         var removed = new List<string>();
+        var touched = new List<(string Path, bool Had, bool Has)>(dirty.Count);
         foreach (var path in dirty)
         {
             SyncOwned(path);
             var hadValue = view.TryGetValue(path, out var oldValue);
-            if (TryFindEntry(path, out var now))
+            var has = TryFindEntry(path, out var now);
+            touched.Add((has ? now.Path : path, hadValue, has));
+            if (has)
             {
                 if (!hadValue || !string.Equals(oldValue, now.Value, StringComparison.Ordinal))
                 {
@@ -403,7 +403,14 @@ internal sealed class BucketProjection
             }
         }
 
-        return view.With(set, removed, dirty, RebaseIfDue());
+        if (!_published)
+        {
+            return view.With(set, removed);
+        }
+
+        // Nothing readers see changed (a put of the same value): the view stays, and so does its table until a rebase.
+        var rebased = RebaseIfDue();
+        return set.Count == 0 && removed.Count == 0 && rebased is null ? view : view.Publish(_table, _delta, touched);
     }
 
     /// <summary>
@@ -413,7 +420,7 @@ internal sealed class BucketProjection
     public ConfigurationView Replace(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
         _table = new PathTable();
-        _delta = new Dictionary<string, PathSlot>(StringComparer.OrdinalIgnoreCase);
+        _delta = PathMap<PathSlot>.Empty;
         _published = false;
         _plainCount = 0;
         _keys.Clear();
@@ -566,7 +573,7 @@ internal sealed class BucketProjection
     {
         if (_published)
         {
-            return ConfigurationView.Over(_delta.Count > 0 ? Rebase() : _table);
+            return ConfigurationView.Over(_delta.IsEmpty ? _table : Rebase());
         }
 
         // Owned entries are written once here rather than as each staged change moved them.
@@ -867,6 +874,4 @@ internal sealed class BucketProjection
     /// <summary>One key's claim on one path.</summary>
     private readonly record struct PathOwner(string Path, string Key, ulong Revision, string? Value);
 
-    /// <summary>A path's entry changed since the table was published, or (<see cref="Removed"/>) its removal.</summary>
-    private readonly record struct PathSlot(PathEntry Entry, bool Removed);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Configuration;
 
 namespace NatsKvConfig;
@@ -9,42 +8,40 @@ namespace NatsKvConfig;
 /// and a reader holding a view never sees half of a batch.
 /// </summary>
 /// <remarks>
-/// Values live in a <see cref="PathTable"/> that is never written after it is published, plus a small persistent
-/// overlay of the changes since. A view the projection publishes shares the projection's own table (one table per
-/// bucket, not two): the projection decides when its changes are merged into a new table and hands it over. A view
-/// built on its own (<see cref="From"/>) merges by itself once the overlay grows past a quarter of the table: an
-/// O(n) copy every n/4 changes, so O(1) amortised per change, while reads stay hash-table fast. Values set in this
-/// process only (<c>configuration[key] = value</c>) stay in the overlay until the bucket changes their path.
+/// Values live in a <see cref="PathTable"/> that is never written after it is published, plus a persistent map
+/// (<see cref="PathMap{TValue}"/>) of the changes since. A view the projection publishes shares both with the
+/// projection: one table and one map of changes per bucket, not a copy of either. The projection decides when its
+/// changes are merged into a new table. A view built on its own (<see cref="From"/>) merges by itself once its
+/// changes outgrow a quarter of the table: an O(n) copy every n/4 changes, so O(1) amortised per change, while
+/// reads stay hash-table fast. Values set in this process only (<c>configuration[key] = value</c>) are a third,
+/// usually empty, layer on top, until the bucket changes their path.
 /// </remarks>
 internal sealed class ConfigurationView
 {
-    private const int MinimumOverlayBeforeMerge = 64;
-
-    private static readonly ImmutableDictionary<string, Slot> NoOverlay = ImmutableDictionary.Create<string, Slot>(StringComparer.OrdinalIgnoreCase);
-    private static readonly ImmutableHashSet<string> NoLocalPaths = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+    private const int MinimumChangesBeforeMerge = 64;
 
     private readonly PathTable _base;
-    private readonly ImmutableDictionary<string, Slot> _overlay;
+    private readonly PathMap<PathSlot> _changes;
 
-    // Paths set in this process only: kept across a merge, dropped when the bucket changes them.
-    private readonly ImmutableHashSet<string> _localPaths;
+    // Values set in this process only: read first, kept across a merge, dropped when the bucket changes the path.
+    private readonly PathMap<PathSlot> _local;
 
-    // Whether this view merges its overlay itself; a view over a projection's table waits to be handed the next one.
+    // Whether this view merges its changes itself; a view over a projection's table is handed the next one.
     private readonly bool _mergesItself;
     private ChildIndex? _childIndex;
 
-    private ConfigurationView(PathTable @base, ImmutableDictionary<string, Slot> overlay, ImmutableHashSet<string> localPaths, bool mergesItself, int count, ChildIndex? childIndex = null)
+    private ConfigurationView(PathTable @base, PathMap<PathSlot> changes, PathMap<PathSlot> local, bool mergesItself, int count, ChildIndex? childIndex = null)
     {
         _base = @base;
-        _overlay = overlay;
-        _localPaths = localPaths;
+        _changes = changes;
+        _local = local;
         _mergesItself = mergesItself;
         Count = count;
         _childIndex = childIndex;
     }
 
     /// <summary>A view with no values.</summary>
-    public static ConfigurationView Empty { get; } = new(PathTable.Empty, NoOverlay, NoLocalPaths, mergesItself: true, 0);
+    public static ConfigurationView Empty { get; } = new(PathTable.Empty, PathMap<PathSlot>.Empty, PathMap<PathSlot>.Empty, mergesItself: true, 0);
 
     /// <summary>How many configuration paths have a value (a <see langword="null"/> value counts).</summary>
     public int Count { get; }
@@ -58,19 +55,20 @@ internal sealed class ConfigurationView
             table.Set(PathEntry.Owned(path, value));
         }
 
-        return new ConfigurationView(table, NoOverlay, NoLocalPaths, mergesItself: true, table.Count);
+        return new ConfigurationView(table, PathMap<PathSlot>.Empty, PathMap<PathSlot>.Empty, mergesItself: true, table.Count);
     }
 
     /// <summary>A view of exactly <paramref name="table"/>, which its owner will never write again.</summary>
-    public static ConfigurationView Over(PathTable table) => new(table, NoOverlay, NoLocalPaths, mergesItself: false, table.Count);
+    public static ConfigurationView Over(PathTable table) =>
+        new(table, PathMap<PathSlot>.Empty, PathMap<PathSlot>.Empty, mergesItself: false, table.Count);
 
     /// <summary>Looks a path up, case-insensitively.</summary>
     public bool TryGetValue(string path, out string? value)
     {
-        if (!_overlay.IsEmpty && _overlay.TryGetValue(path, out var slot))
+        if ((!_local.IsEmpty && _local.TryGetValue(path, out var slot)) || (!_changes.IsEmpty && _changes.TryGetValue(path, out slot)))
         {
-            value = slot.Value;
-            return slot.Exists;
+            value = slot.Entry.Value;
+            return !slot.Removed;
         }
 
         if (_base.TryGet(path, out var entry))
@@ -90,15 +88,23 @@ internal sealed class ConfigurationView
         {
             foreach (var entry in _base)
             {
-                if (_overlay.IsEmpty || !_overlay.ContainsKey(entry.Path))
+                if ((_changes.IsEmpty || !_changes.ContainsKey(entry.Path)) && (_local.IsEmpty || !_local.ContainsKey(entry.Path)))
                 {
                     yield return entry.Path;
                 }
             }
 
-            foreach (var (path, slot) in _overlay)
+            foreach (var (path, slot) in _changes.Entries)
             {
-                if (slot.Exists)
+                if (!slot.Removed && (_local.IsEmpty || !_local.ContainsKey(path)))
+                {
+                    yield return path;
+                }
+            }
+
+            foreach (var (path, slot) in _local.Entries)
+            {
+                if (!slot.Removed)
                 {
                     yield return path;
                 }
@@ -134,104 +140,130 @@ internal sealed class ConfigurationView
     /// <param name="set">Paths to give a value.</param>
     /// <param name="removed">Paths to take out.</param>
     /// <param name="local">Whether the values are set in this process only, not by the bucket.</param>
-    public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed, bool local = false) =>
-        With(set, removed, touched: [], rebased: null, local);
-
-    /// <summary>
-    /// Returns a new view with <paramref name="set"/> written and <paramref name="removed"/> taken out, as the
-    /// projection publishes a batch: values set in this process at <paramref name="touched"/> paths give way, and
-    /// <paramref name="rebased"/>, when given, is the projection's new table, holding everything the view will.
-    /// </summary>
-    public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed, IEnumerable<string> touched, PathTable? rebased, bool local = false)
+    public ConfigurationView With(IReadOnlyList<KeyValuePair<string, string?>> set, IReadOnlyList<string> removed, bool local = false)
     {
-        var localPaths = _localPaths;
-        if (!localPaths.IsEmpty)
+        if (set.Count == 0 && removed.Count == 0)
         {
-            localPaths = localPaths.Except(touched);
+            return this;
         }
 
-        if (local)
-        {
-            localPaths = localPaths.Union(set.Select(pair => pair.Key)).Union(removed);
-        }
+        var layer = local ? _local : _changes;
 
-        if (set.Count == 0 && removed.Count == 0 && rebased is null)
+        // Whether the path has a value with the layer being written as it stands: the local layer reads first.
+        bool Visible(string path)
         {
-            return ReferenceEquals(localPaths, _localPaths) || localPaths.SetEquals(_localPaths) ? this
-                : new ConfigurationView(_base, _overlay, localPaths, _mergesItself, Count, _childIndex);
-        }
-
-        var overlay = _overlay.ToBuilder();
-        var appeared = new List<string>();
-        var disappeared = new List<string>();
-        foreach (var (path, value) in set)
-        {
-            if (!Exists(overlay, path))
+            var (first, second) = local ? (layer, _changes) : (_local, layer);
+            if ((!first.IsEmpty && first.TryGetValue(path, out var slot)) || (!second.IsEmpty && second.TryGetValue(path, out slot)))
             {
-                appeared.Add(path);
+                return !slot.Removed;
             }
 
-            overlay[path] = new Slot(true, value);
+            return _base.Contains(path);
+        }
+
+        var before = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (path, value) in set)
+        {
+            before.TryAdd(path, Visible(path));
+            layer = layer.SetItem(path, new PathSlot(PathEntry.Owned(path, value), Removed: false));
         }
 
         foreach (var path in removed)
         {
-            if (Exists(overlay, path))
+            before.TryAdd(path, Visible(path));
+            layer = layer.SetItem(path, PathSlot.Gone);
+        }
+
+        var appeared = new List<string>();
+        var disappeared = new List<string>();
+        foreach (var (path, was) in before)
+        {
+            var now = Visible(path);
+            if (now && !was)
+            {
+                appeared.Add(path);
+            }
+            else if (was && !now)
             {
                 disappeared.Add(path);
             }
-
-            overlay[path] = default;
         }
 
         var count = Count + appeared.Count - disappeared.Count;
 
         // Keep the child index current only where one was built; otherwise the first reader builds it.
         var childIndex = Volatile.Read(ref _childIndex)?.With(appeared, disappeared);
-        if (rebased is not null)
+        if (local)
         {
-            // The projection's table holds what the bucket gives; what this process set itself is carried over.
-            var carried = NoOverlay.ToBuilder();
-            foreach (var path in localPaths)
+            return new ConfigurationView(_base, _changes, layer, _mergesItself, count, childIndex);
+        }
+
+        if (_mergesItself && layer.Count >= MinimumChangesBeforeMerge && layer.Count * 4 > _base.Count)
+        {
+            var table = _base.Copy();
+            foreach (var (path, slot) in layer.Entries)
             {
-                if (overlay.TryGetValue(path, out var slot))
+                if (slot.Removed)
                 {
-                    carried[path] = slot;
+                    table.Remove(path);
+                }
+                else
+                {
+                    table.Set(slot.Entry);
                 }
             }
 
-            return new ConfigurationView(rebased, carried.ToImmutable(), localPaths, mergesItself: false, count, childIndex);
+            return new ConfigurationView(table, PathMap<PathSlot>.Empty, _local, mergesItself: true, count, childIndex);
         }
 
-        if (_mergesItself && overlay.Count >= MinimumOverlayBeforeMerge && overlay.Count * 4 > _base.Count)
-        {
-            return Merge(overlay, localPaths, count, childIndex);
-        }
-
-        return new ConfigurationView(_base, overlay.ToImmutable(), localPaths, _mergesItself, count, childIndex);
+        return new ConfigurationView(_base, layer, _local, _mergesItself, count, childIndex);
     }
 
-    private bool Exists(ImmutableDictionary<string, Slot>.Builder overlay, string path) =>
-        overlay.TryGetValue(path, out var slot) ? slot.Exists : _base.Contains(path);
-
-    private ConfigurationView Merge(ImmutableDictionary<string, Slot>.Builder overlay, ImmutableHashSet<string> localPaths, int count, ChildIndex? childIndex)
+    /// <summary>
+    /// The view after a batch the projection applied: its table and changes now, and the paths the batch touched,
+    /// each with whether it had a value before and has one now in the projection. A value set in this process at a
+    /// touched path gives way to the bucket's.
+    /// </summary>
+    public ConfigurationView Publish(PathTable table, PathMap<PathSlot> changes, IReadOnlyList<(string Path, bool Had, bool Has)> touched)
     {
-        var table = _base.Copy();
-        foreach (var (path, slot) in overlay)
+        var local = _local;
+        var appeared = new List<string>();
+        var disappeared = new List<string>();
+        foreach (var (path, had, has) in touched)
         {
-            if (slot.Exists)
+            var visible = had;
+            if (!local.IsEmpty && local.TryGetValue(path, out var slot))
             {
-                table.Set(PathEntry.Owned(path, slot.Value));
+                visible = !slot.Removed;
+                local = Without(local, path);
             }
-            else
+
+            if (has && !visible)
             {
-                table.Remove(path);
+                appeared.Add(path);
+            }
+            else if (!has && visible)
+            {
+                disappeared.Add(path);
             }
         }
 
-        return new ConfigurationView(table, NoOverlay, localPaths, mergesItself: true, count, childIndex);
+        var childIndex = Volatile.Read(ref _childIndex)?.With(appeared, disappeared);
+        return new ConfigurationView(table, changes, local, mergesItself: false, Count + appeared.Count - disappeared.Count, childIndex);
     }
 
-    /// <summary>An overlay entry: a value, or (the default) the path's removal.</summary>
-    private readonly record struct Slot(bool Exists, string? Value);
+    // The local layer without a path: rebuilt, as it holds a handful of paths at most.
+    private static PathMap<PathSlot> Without(PathMap<PathSlot> local, string path)
+    {
+        var rest = PathMap<PathSlot>.Empty;
+        foreach (var (other, slot) in local.Entries)
+        {
+            if (!string.Equals(other, path, StringComparison.OrdinalIgnoreCase))
+            {
+                rest = rest.SetItem(other, slot);
+            }
+        }
+
+        return rest;
+    }
 }
