@@ -15,7 +15,9 @@ internal static class ApplyCostBenchmark
     // Merges: how many times the view merged its overlay during one measurement one by one, or null when the view's
     // layout is not the one BaseOf reads.
     // GcNsPerChange: the part of NsPerChange that garbage collection paused the process for.
-    internal sealed record Result(int Keys, int Changes, int? Merges, double NsPerChange, double GcNsPerChange, double NsPerChangeBatched);
+    // FloorNsPerChange: the same changes written into one mutable Dictionary (no view, no snapshot of any kind for
+    // readers), each value decoded as the provider decodes it: what memory and the collector cost at this size anyway.
+    internal sealed record Result(int Keys, int Changes, int? Merges, double NsPerChange, double GcNsPerChange, double NsPerChangeBatched, double FloorNsPerChange, double FloorGcNsPerChange);
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
 
@@ -28,6 +30,8 @@ internal static class ApplyCostBenchmark
             var single = new List<double>();
             var gc = new List<double>();
             var batched = new List<double>();
+            var floor = new List<double>();
+            var floorGc = new List<double>();
             int? merges = null;
 
             // Warm-up before the first size: long enough for the tiered JIT to recompile the apply path fully optimised
@@ -39,6 +43,7 @@ internal static class ApplyCostBenchmark
                 {
                     _ = Measure(keys, changes, 1, -1);
                     _ = Measure(keys, changes, settings.ApplyBatch, -1);
+                    _ = MeasureFloor(keys, changes, -1);
                 }
                 while (warmUp.Elapsed < WarmUp);
             }
@@ -51,10 +56,13 @@ internal static class ApplyCostBenchmark
                 gc.Add(one.GcNsPerChange);
                 batched.Add(many.NsPerChange);
                 merges = one.Merges;
+                var bare = MeasureFloor(keys, changes, round);
+                floor.Add(bare.NsPerChange);
+                floorGc.Add(bare.GcNsPerChange);
             }
 
-            results.Add(new Result(keys, changes, merges, Stats.Median(single), Stats.Median(gc), Stats.Median(batched)));
-            Console.WriteLine($"  apply {changes:N0} changes with {keys,7:N0} keys loaded ({merges?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} merges): {Stats.Ns(results[^1].NsPerChange)} per change one by one ({Stats.Ns(results[^1].GcNsPerChange)} of it GC pauses), {Stats.Ns(results[^1].NsPerChangeBatched)} in batches of {settings.ApplyBatch}");
+            results.Add(new Result(keys, changes, merges, Stats.Median(single), Stats.Median(gc), Stats.Median(batched), Stats.Median(floor), Stats.Median(floorGc)));
+            Console.WriteLine($"  apply {changes:N0} changes with {keys,7:N0} keys loaded ({merges?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} merges): {Stats.Ns(results[^1].NsPerChange)} per change one by one ({Stats.Ns(results[^1].GcNsPerChange)} of it GC pauses), {Stats.Ns(results[^1].NsPerChangeBatched)} in batches of {settings.ApplyBatch}; a bare Dictionary {Stats.Ns(results[^1].FloorNsPerChange)} ({Stats.Ns(results[^1].FloorGcNsPerChange)} GC)");
         }
 
         return results;
@@ -127,6 +135,54 @@ internal static class ApplyCostBenchmark
         }
 
         return (elapsed / changes, counting ? merges : null, gcPauses / changes);
+    }
+
+    /// <summary>
+    /// The floor of the same work: the same random puts, made the same way, each decoded and written into one mutable
+    /// <c>Dictionary</c> of the paths (what <c>MemoryConfigurationProvider</c> holds). Nothing immutable, nothing for
+    /// readers to hold on to: how much of the growth with the keys loaded is memory and the collector, whatever the design.
+    /// </summary>
+    private static (double NsPerChange, double GcNsPerChange) MeasureFloor(int keys, int changes, int seed)
+    {
+        var data = new Dictionary<string, string?>(keys, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < keys; i++)
+        {
+            data[BenchData.Path(i)] = BenchData.Value(i);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        const int ChunkChanges = 1_000;
+        var random = new Random(7 + seed);
+        var stopwatch = new Stopwatch();
+        var paused = TimeSpan.Zero;
+        var chunk = new KvChange[ChunkChanges];
+        for (var chunkStart = 0; chunkStart < changes; chunkStart += ChunkChanges)
+        {
+            var count = Math.Min(ChunkChanges, changes - chunkStart);
+            for (var j = 0; j < count; j++)
+            {
+                chunk[j] = new KvChange(BenchData.Key(random.Next(keys)), (ulong)(chunkStart + j), false, Encoding.UTF8.GetBytes(BenchData.Value(chunkStart + j)), default);
+            }
+
+            var pausedBefore = GC.GetTotalPauseDuration();
+            stopwatch.Start();
+            for (var j = 0; j < count; j++)
+            {
+                data[chunk[j].Key.Replace('.', ':')] = Encoding.UTF8.GetString(chunk[j].Value.Span);
+            }
+
+            stopwatch.Stop();
+            paused += GC.GetTotalPauseDuration() - pausedBefore;
+        }
+
+        if (data.Count != keys)
+        {
+            throw new InvalidOperationException($"The floor's dictionary holds {data.Count:N0} paths, not {keys:N0}.");
+        }
+
+        return (stopwatch.Elapsed.TotalNanoseconds / changes, paused.TotalNanoseconds / changes);
     }
 
     // The view's base dictionary, which a merge replaces: read only to count merges, which the view does not expose.

@@ -46,6 +46,14 @@ internal sealed class BucketProjection
     // Only paths that more than one key maps to: every contender, the winner included.
     private readonly Dictionary<string, List<PathOwner>> _contested = new(StringComparer.OrdinalIgnoreCase);
 
+    // The paths a batch touched, and what changed at them: reused from batch to batch, as one thread applies.
+    // After a large batch they are let go, rather than held at their largest for good.
+    private const int MaxKeptBatchPaths = 1024;
+    private HashSet<string> _dirty = new(StringComparer.OrdinalIgnoreCase);
+    private List<KeyValuePair<string, string?>> _set = [];
+    private List<string> _removed = [];
+    private List<(string Path, bool Had, bool Has)> _touched = [];
+
     // Where a JSON value expands before its outputs are copied to their own array: reused, as one thread applies.
     private List<KeyValuePair<string, string?>>? _expanded;
 
@@ -305,7 +313,9 @@ internal sealed class BucketProjection
     /// </summary>
     public ConfigurationView Apply(IEnumerable<KvChange> changes, ConfigurationView view, List<ProjectionWarning> warnings)
     {
-        var dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // One thread applies: the working sets are reused from batch to batch rather than made for each.
+        var dirty = _dirty;
+        dirty.Clear();
         foreach (var change in changes)
         {
             ApplyOne(change, dirty, warnings);
@@ -381,9 +391,12 @@ internal sealed class BucketProjection
             return view;
         }
 
-        var set = new List<KeyValuePair<string, string?>>();
-        var removed = new List<string>();
-        var touched = new List<(string Path, bool Had, bool Has)>(dirty.Count);
+        var set = _set;
+        var removed = _removed;
+        var touched = _touched;
+        set.Clear();
+        removed.Clear();
+        touched.Clear();
         foreach (var path in dirty)
         {
             SyncOwned(path);
@@ -410,7 +423,14 @@ internal sealed class BucketProjection
 
         // Nothing readers see changed (a put of the same value): the view stays, and so does its table until a rebase.
         var rebased = RebaseIfDue();
-        return set.Count == 0 && removed.Count == 0 && rebased is null ? view : view.Publish(_table, _delta, touched);
+        var next = set.Count == 0 && removed.Count == 0 && rebased is null ? view : view.Publish(_table, _delta, touched);
+        if (touched.Count > MaxKeptBatchPaths)
+        {
+            _dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            (_set, _removed, _touched) = ([], [], []);
+        }
+
+        return next;
     }
 
     /// <summary>

@@ -227,8 +227,8 @@ internal sealed class ConfigurationView
     public ConfigurationView Publish(PathTable table, PathMap<PathSlot> changes, IReadOnlyList<(string Path, bool Had, bool Has)> touched)
     {
         var local = _local;
-        var appeared = new List<string>();
-        var disappeared = new List<string>();
+        List<string>? appeared = null;
+        List<string>? disappeared = null;
         foreach (var (path, had, has) in touched)
         {
             var visible = had;
@@ -240,16 +240,16 @@ internal sealed class ConfigurationView
 
             if (has && !visible)
             {
-                appeared.Add(path);
+                (appeared ??= []).Add(path);
             }
             else if (!has && visible)
             {
-                disappeared.Add(path);
+                (disappeared ??= []).Add(path);
             }
         }
 
-        var childIndex = Volatile.Read(ref _childIndex)?.With(appeared, disappeared);
-        return new ConfigurationView(table, changes, local, mergesItself: false, Count + appeared.Count - disappeared.Count, childIndex);
+        var childIndex = appeared is null && disappeared is null ? _childIndex : Volatile.Read(ref _childIndex)?.With(appeared ?? [], disappeared ?? []);
+        return new ConfigurationView(table, changes, local, mergesItself: false, Count + (appeared?.Count ?? 0) - (disappeared?.Count ?? 0), childIndex);
     }
 
     // The local layer without a path: rebuilt, as it holds a handful of paths at most.
