@@ -169,14 +169,16 @@ internal sealed class BucketWatcher
         var storeQuery = new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).AsTask();
         var streamQuery = js.GetStreamAsync(StreamName, cancellationToken: cancellationToken).AsTask();
         var boundaryQuery = catchingUp || (unfinished && _prefixLength > 0) ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
-
-        // Without a prefix the stream's last sequence is the boundary, and the same question is asked only for
-        // what it proves: that this user may ask it, as every probe will. Awaited once the state is read (long
-        // answered by then), so a user without that permission fails at start-up, as documented, not later.
-        var permissionCheck = unfinished && boundaryQuery is null ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
         await Task.WhenAll(boundaryQuery is null ? [storeQuery, streamQuery] : [storeQuery, streamQuery, boundaryQuery]).ConfigureAwait(false);
         var store = await storeQuery.ConfigureAwait(false);
         var status = (await streamQuery.ConfigureAwait(false)).Info;
+
+        // Without a prefix the stream's last sequence is the boundary, and no look-up of the last message under the
+        // filter is needed (on nats-server 2.9 that one scans the stream's subjects: milliseconds the read would
+        // wait for). One message get by sequence, which costs the server nothing, proves instead that this user may
+        // get messages, as every probe will; awaited once the state is read, so a user without that permission
+        // still fails at start-up, as documented, not later.
+        var permissionCheck = unfinished && boundaryQuery is null ? ProveMessageGetAsync(js, Math.Max(status.State.LastSeq, 1), cancellationToken) : null;
         Interlocked.Exchange(ref _bucketBytes, (long)status.State.Bytes);
         _bucketMissingLogged = false;
 
@@ -335,6 +337,25 @@ internal sealed class BucketWatcher
 
     // Whether the entry may end the full state: it reaches the boundary, or the server says nothing more is pending.
     private bool IsLastOfFullState(ulong revision, ulong delta) => delta == 0 || (_boundaryKnown && revision >= _initialBoundary);
+
+    /// <summary>
+    /// Gets one message by sequence, for what the answer proves: the server let this user ask. A missing message is
+    /// an answer too; a permission the user lacks is not (the request goes unanswered and fails).
+    /// </summary>
+    private async Task ProveMessageGetAsync(NatsJSContext js, ulong sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = await js.JSRequestResponseAsync<StreamMsgGetRequest, StreamMsgGetResponse>(
+                $"{js.Opts.Prefix}.STREAM.MSG.GET.{StreamName}",
+                new StreamMsgGetRequest { Seq = sequence },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException)
+        {
+            // The server answered (no such message, say): the permission is there.
+        }
+    }
 
     /// <summary>The revision of the newest entry under the watched filter, or 0 when there is none.</summary>
     private async ValueTask<(bool Known, ulong Revision)> TryGetLastRevisionAsync(NatsJSContext js, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ internal sealed class NatsConnectionLease : IAsyncDisposable
             Name = "NatsKvConfig",
             LoggerFactory = loggerFactory,
         };
-        Servers = ServerList.WithoutCredentials(_shared?.Opts.Url ?? _opts.Url);
+        Servers = CredentialRedactor.RedactServerList(_shared?.Opts.Url ?? _opts.Url);
     }
 
     /// <summary>The server URLs, without any credentials, for messages.</summary>
