@@ -5,7 +5,7 @@ using NATS.Client.KeyValueStore;
 
 namespace FeatureFlags;
 
-/// <summary>The sample's bucket, written as an operator (or the coming <c>nats-kv-config</c> CLI) would.</summary>
+/// <summary>The sample's bucket, written as an operator would (with the <c>nats-kv-config</c> tool, or the client as here).</summary>
 internal sealed class FlagBucket(INatsKVStore store)
 {
     public const string Name = "app_config";
