@@ -88,7 +88,7 @@ internal static class BucketCommands
             else
             {
                 session.Err.WriteLine(existing is null ? $"Created bucket {info.Bucket}" : $"Bucket {info.Bucket} exists; settings now:");
-                session.Out.Write(HumanOutput.Bucket(info));
+                session.Out.Write(HumanOutput.Trimmed(HumanOutput.Bucket(info)));
             }
 
             return ExitCodes.Success;
@@ -116,7 +116,7 @@ internal static class BucketCommands
             }
             else
             {
-                session.Out.Write(HumanOutput.Bucket(info));
+                session.Out.Write(HumanOutput.Trimmed(HumanOutput.Bucket(info)));
             }
 
             return ExitCodes.Success;

@@ -47,7 +47,7 @@ internal static class HistoryCommands
                 table.AddRow(HumanOutput.Number(entry.Revision), HumanOutput.Operation(entry.Operation), HumanOutput.Cell(HumanOutput.Time(entry.Created)), HumanOutput.Cell(entry.Key), HumanOutput.Cell(HumanOutput.Shorten(entry.Value)));
             }
 
-            session.Out.Write(table);
+            session.Out.Write(HumanOutput.Trimmed(table));
             return ExitCodes.Success;
         }, ct));
         return command;

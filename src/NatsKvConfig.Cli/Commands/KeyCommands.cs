@@ -127,7 +127,7 @@ internal static class KeyCommands
                 table.AddRow(HumanOutput.Cell(entry.Key), HumanOutput.Number(entry.Revision), HumanOutput.Cell(HumanOutput.Time(entry.Created)), HumanOutput.Cell(HumanOutput.Shorten(entry.Value)));
             }
 
-            session.Out.Write(table);
+            session.Out.Write(HumanOutput.Trimmed(table));
             return ExitCodes.Success;
         }, ct));
         return command;

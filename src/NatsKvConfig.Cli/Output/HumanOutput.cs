@@ -23,6 +23,12 @@ internal static class HumanOutput
         return table;
     }
 
+    /// <summary>
+    /// <paramref name="renderable"/> without its blank lines and without the spaces that pad each line to the table's
+    /// width: a table then reads the same in a terminal, and diffs and greps cleanly when piped.
+    /// </summary>
+    public static IRenderable Trimmed(IRenderable renderable) => new TrimmedLines(renderable);
+
     public static IRenderable Cell(string? text, Style? style = null) => new Text(text ?? string.Empty, style ?? Style.Plain);
 
     public static IRenderable Number(ulong number) => new Text(number.ToString(CultureInfo.InvariantCulture)).RightJustified();
@@ -95,5 +101,39 @@ internal static class HumanOutput
         table.AddRow(Cell("revisions"), Cell(info.LastRevision == 0 ? "none yet" : $"{info.FirstRevision}–{info.LastRevision}"));
         table.AddRow(Cell("created"), Cell(Time(info.Created)));
         return table;
+    }
+
+    private sealed class TrimmedLines(IRenderable inner) : IRenderable
+    {
+        public Measurement Measure(RenderOptions options, int maxWidth) => inner.Measure(options, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+        {
+            foreach (var line in Segment.SplitLines(inner.Render(options, maxWidth)))
+            {
+                var segments = line.ToList();
+                while (segments.Count > 0 && !segments[^1].IsControlCode && string.IsNullOrWhiteSpace(segments[^1].Text))
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+
+                if (segments.Count == 0)
+                {
+                    continue;
+                }
+
+                if (!segments[^1].IsControlCode)
+                {
+                    segments[^1] = new Segment(segments[^1].Text.TrimEnd(), segments[^1].Style);
+                }
+
+                foreach (var segment in segments)
+                {
+                    yield return segment;
+                }
+
+                yield return Segment.LineBreak;
+            }
+        }
     }
 }

@@ -24,6 +24,22 @@ public class KeyCommandTests
     }
 
     [Fact]
+    public async Task Tables_print_no_blank_line_and_no_trailing_space()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        (await CliRun.Async(server.Url, "put", bucket.Name, "a", "1")).Ok();
+        (await CliRun.Async(server.Url, "put", bucket.Name, "long.name.of.a.key", "a longer value")).Ok();
+
+        foreach (var command in new[] { new[] { "ls", bucket.Name }, ["history", bucket.Name, "a"], ["bucket", "info", bucket.Name] })
+        {
+            var lines = (await CliRun.Async(server.Url, command)).Ok().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+            Assert.All(lines, line => Assert.False(line.Length == 0 || line.EndsWith(' '), $"'{string.Join(' ', command)}' printed a blank or space-padded line: '{line}'"));
+            Assert.True(lines.Length >= 3, $"'{string.Join(' ', command)}' printed {lines.Length} lines");
+        }
+    }
+
+    [Fact]
     public async Task Put_of_json_that_apps_keep_as_a_string_warns_naming_the_limit_but_not_the_value()
     {
         var server = await SharedNatsServer.GetAsync();
