@@ -25,7 +25,8 @@ public class ConfigServiceApiTests
         Assert.Equal("database:host", body.RootElement.GetProperty("path").GetString());
         Assert.Equal("db1", body.RootElement.GetProperty("value").GetString());
         Assert.Equal(revision, body.RootElement.GetProperty("revision").GetUInt64());
-        Assert.True(body.RootElement.TryGetProperty("created", out _));
+        Assert.True(body.RootElement.TryGetProperty("created", out var created));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", created.GetString()); // one format in every endpoint
         Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("'nope'", await ErrorOf(missing));
