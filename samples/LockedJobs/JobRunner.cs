@@ -13,7 +13,7 @@ internal sealed class JobRunner(string worker, NatsKvLock locks, FencedLedger le
     {
         await using var handle = await locks.AcquireAsync(job, wait, cancellationToken);
         acquired?.Invoke();
-        Console.WriteLine($"{worker}: holds '{job}' with fencing token {handle.FencingToken}");
+        Output.Line($"{worker}: holds '{job}' with fencing token {handle.FencingToken}");
 
         // Stop working as soon as the lock is lost (the server unreachable long enough, or the lock taken over).
         using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, handle.LockLost);
@@ -22,7 +22,7 @@ internal sealed class JobRunner(string worker, NatsKvLock locks, FencedLedger le
         {
             if (!ledger.TryWrite(handle.FencingToken, $"{worker} started {job}"))
             {
-                Console.WriteLine($"{worker}: the ledger refused token {handle.FencingToken}: someone newer holds the lock");
+                Output.Line($"{worker}: the ledger refused token {handle.FencingToken}: someone newer holds the lock");
                 return false;
             }
 
@@ -31,7 +31,7 @@ internal sealed class JobRunner(string worker, NatsKvLock locks, FencedLedger le
         }
         catch (OperationCanceledException) when (handle.LockLost.IsCancellationRequested)
         {
-            Console.WriteLine($"{worker}: lost the lock of '{job}'; stopped");
+            Output.Line($"{worker}: lost the lock of '{job}'; stopped");
             return false;
         }
         finally

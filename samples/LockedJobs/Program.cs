@@ -20,7 +20,7 @@ await using var localServer = Environment.GetEnvironmentVariable("NATS_URL") is 
     ? null
     : await NatsServer.StartAsync(new NatsServerOptions { ServerName = "locked-jobs", ForceLocalProcess = true });
 var url = localServer?.Url ?? Environment.GetEnvironmentVariable("NATS_URL")!;
-Console.WriteLine(localServer is null ? $"Using NATS at {url}" : $"Started a local nats-server at {url}");
+Output.Line(localServer is null ? $"Using NATS at {url}" : $"Started a local nats-server at {url}");
 
 // The bucket's max age is the lease: a lock whose holder dies is free again at most this long after its last renewal.
 var lease = demo ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(double.Parse(Option("--lease") ?? "15", System.Globalization.CultureInfo.InvariantCulture));
@@ -54,7 +54,7 @@ try
             e.Cancel = true;
             stop.Cancel();
         };
-        Console.WriteLine($"{worker}: runs '{Job}' whenever it holds its lock (lease {lease.TotalSeconds} s). Ctrl+C to stop.");
+        Output.Line($"{worker}: runs '{Job}' whenever it holds its lock (lease {lease.TotalSeconds} s). Ctrl+C to stop.");
         while (!stop.IsCancellationRequested)
         {
             try
@@ -71,13 +71,13 @@ try
         return 0;
     }
 
-    Console.WriteLine($"Demo: lease {lease.TotalSeconds} s (the bucket's max age), one job '{Job}'.");
+    Output.Line($"Demo: lease {lease.TotalSeconds} s (the bucket's max age), one job '{Job}'.");
 
     // 1. A worker takes the lock and crashes: it never renews or releases it.
     var (crasherLocks, crasherConnection) = await ConnectAsync("worker-0");
     var crashed = await crasherLocks.TryAcquireAsync(Job) ?? throw new InvalidOperationException("The lock was taken before the demo started.");
     ledger.TryWrite(crashed.FencingToken, "worker-0 started the job");
-    Console.WriteLine($"worker-0: holds '{Job}' with fencing token {crashed.FencingToken}, and crashes");
+    Output.Line($"worker-0: holds '{Job}' with fencing token {crashed.FencingToken}, and crashes");
     await crasherConnection.DisposeAsync(); // its process is gone: nothing renews or releases the lock from now on
     var sinceCrash = Stopwatch.StartNew();
 
@@ -101,7 +101,7 @@ try
                     if (takenOverAfter == TimeSpan.Zero)
                     {
                         takenOverAfter = sinceCrash.Elapsed;
-                        Console.WriteLine($"{runner.Worker}: took the lock over {takenOverAfter.TotalSeconds:0.0} s after worker-0 crashed");
+                        Output.Line($"{runner.Worker}: took the lock over {takenOverAfter.TotalSeconds:0.0} s after worker-0 crashed");
                     }
                 }
             }
@@ -117,12 +117,12 @@ try
 
     // 3. The crashed worker "wakes up" (a paused process would) and writes with its old token: refused.
     var staleWriteAccepted = ledger.TryWrite(crashed.FencingToken, "worker-0 finished the job");
-    Console.WriteLine($"worker-0: wakes up and writes with its old token {crashed.FencingToken}: {(staleWriteAccepted ? "accepted (wrong!)" : "refused by the ledger")}");
+    Output.Line($"worker-0: wakes up and writes with its old token {crashed.FencingToken}: {(staleWriteAccepted ? "accepted (wrong!)" : "refused by the ledger")}");
 
     Console.WriteLine();
     foreach (var line in ledger.Lines)
     {
-        Console.WriteLine($"  ledger {line}");
+        Output.Line($"  ledger {line}");
     }
 
     var ok = completed.Sum() == 9 && ledger.Overlaps == 0 && !staleWriteAccepted
