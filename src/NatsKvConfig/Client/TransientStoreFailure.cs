@@ -16,7 +16,7 @@ internal static class TransientStoreFailure
 
     /// <summary>Whether <paramref name="exception"/> is the server's generic, transient store failure.</summary>
     public static bool IsTransient(Exception exception) =>
-        exception is NatsJSApiException { Error: { ErrCode: NatsKvErrors.StreamCreateFailed } error }
+        exception is NatsJSApiException { Error: { ErrCode: NatsKvWire.StreamCreateFailed } error }
         && error.Description is not null
         && error.Description.Contains(StoreFailedDescription, StringComparison.OrdinalIgnoreCase);
 
