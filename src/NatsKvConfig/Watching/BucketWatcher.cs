@@ -14,6 +14,7 @@ namespace NatsKvConfig;
 /// </summary>
 internal sealed class BucketWatcher
 {
+    private static readonly TimeSpan InitialDefaultBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxDefaultBackoff = TimeSpan.FromSeconds(10);
 
     private readonly NatsKvConfigurationSource _source;
@@ -118,7 +119,7 @@ internal sealed class BucketWatcher
                     }
                 }
 
-                var delay = Backoff(exception, failures);
+                var delay = RetryDelay(exception, failures);
                 Log.WatchFailed(_logger, exception, _bucket, _connection.Servers, failures, (long)delay.TotalMilliseconds, _pending.Revision);
                 using var backoff = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 Volatile.Write(ref _currentBackoff, backoff);
@@ -142,7 +143,7 @@ internal sealed class BucketWatcher
         }
     }
 
-    private TimeSpan Backoff(Exception exception, int failures)
+    private TimeSpan RetryDelay(Exception exception, int failures)
     {
         if (_source.OnWatchException is { } onWatchException)
         {
@@ -150,8 +151,7 @@ internal sealed class BucketWatcher
             return chosen < TimeSpan.Zero ? TimeSpan.Zero : chosen;
         }
 
-        var milliseconds = 100 * Math.Pow(2, Math.Min(failures - 1, 10));
-        return TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxDefaultBackoff.TotalMilliseconds));
+        return Backoff.Exponential(failures, InitialDefaultBackoff, MaxDefaultBackoff);
     }
 
     private async Task WatchOnceAsync(CancellationToken cancellationToken)
