@@ -1,5 +1,4 @@
 using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
 
 namespace NatsKvConfig;
 
@@ -12,15 +11,12 @@ internal static class BucketKeyListing
     /// <summary>The full keys (not relative to any prefix) matching <paramref name="filter"/>, such as <c>app.*.*</c>.</summary>
     public static async Task<List<string>> ListAsync(INatsJSContext js, string bucket, string filter, CancellationToken cancellationToken)
     {
-        var subjectPrefix = $"$KV.{bucket}.";
+        var subjectPrefix = NatsKvWire.SubjectPrefix(bucket);
         var keys = new List<string>();
         var offset = 0;
         while (true)
         {
-            var response = await js.JSRequestResponseAsync<StreamInfoRequest, StreamInfoResponse>(
-                $"{js.Opts.Prefix}.STREAM.INFO.KV_{bucket}",
-                new StreamInfoRequest { SubjectsFilter = subjectPrefix + filter, Offset = offset },
-                cancellationToken).ConfigureAwait(false);
+            var response = await NatsKvWire.SubjectsAsync(js, bucket, filter, offset, cancellationToken).ConfigureAwait(false);
             var subjects = response.State.Subjects;
             if (subjects is null || subjects.Count == 0)
             {

@@ -1,6 +1,4 @@
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace NatsKvConfig;
@@ -36,7 +34,7 @@ internal static class BucketScanner
 
     private static async Task ReadFilterAsync(INatsKVStore store, KeySpace keys, string filter, bool history, List<NatsKvConfigEntry> entries, CancellationToken cancellationToken)
     {
-        var (known, boundary) = await LastRevisionAsync(store.JetStreamContext, store.Bucket, filter, cancellationToken).ConfigureAwait(false);
+        var (known, boundary) = await NatsKvWire.LastRevisionAsync(store.JetStreamContext, store.Bucket, filter, cancellationToken).ConfigureAwait(false);
         if (known && boundary == 0)
         {
             return; // nothing under the filter
@@ -63,33 +61,12 @@ internal static class BucketScanner
             if (entry.Delta == 0)
             {
                 // The newest entry may have been purged or expired since the read began: look again.
-                (known, boundary) = await LastRevisionAsync(store.JetStreamContext, store.Bucket, filter, cancellationToken).ConfigureAwait(false);
+                (known, boundary) = await NatsKvWire.LastRevisionAsync(store.JetStreamContext, store.Bucket, filter, cancellationToken).ConfigureAwait(false);
                 if (!known || entry.Revision >= boundary)
                 {
                     return;
                 }
             }
-        }
-    }
-
-    /// <summary>The revision of the newest entry under <paramref name="filter"/> (0 when there is none), if the server can say.</summary>
-    public static async Task<(bool Known, ulong Revision)> LastRevisionAsync(INatsJSContext js, string bucket, string filter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await js.JSRequestResponseAsync<StreamMsgGetRequest, StreamMsgGetResponse>(
-                $"{js.Opts.Prefix}.STREAM.MSG.GET.KV_{bucket}",
-                new StreamMsgGetRequest { LastBySubj = $"$KV.{bucket}.{filter}" },
-                cancellationToken).ConfigureAwait(false);
-            return (true, response.Message.Seq);
-        }
-        catch (NatsJSApiException exception) when (exception.Error.Code == 404 && exception.Error.ErrCode != NatsKvErrors.StreamNotFound)
-        {
-            return (true, 0);
-        }
-        catch (NatsJSApiException exception) when (exception.Error.ErrCode != NatsKvErrors.StreamNotFound)
-        {
-            return (false, 0); // not allowed or not supported here: rely on the watch's own end-of-data marker
         }
     }
 }

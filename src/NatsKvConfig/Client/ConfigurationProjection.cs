@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace NatsKvConfig;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace NatsKvConfig;
 /// </summary>
 internal sealed class ConfigurationProjection
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private ConfigurationProjection(Dictionary<string, string?> values, ulong revision, List<string> skippedKeys)
     {
         Values = values;
@@ -38,7 +34,7 @@ internal sealed class ConfigurationProjection
         foreach (var entry in entries.Where(e => e.IsLive).OrderBy(e => e.Revision))
         {
             revision = Math.Max(revision, entry.Revision);
-            if (entry.Path is not { } path || !TryDecode(entry.RawValue, out var value))
+            if (entry.Path is not { } path || !StrictUtf8.TryDecode(entry.RawValue, out var value))
             {
                 skipped.Add(entry.Key);
                 continue;
@@ -60,19 +56,5 @@ internal sealed class ConfigurationProjection
         }
 
         return new ConfigurationProjection(values, revision, skipped);
-    }
-
-    private static bool TryDecode(byte[] bytes, out string value)
-    {
-        try
-        {
-            value = StrictUtf8.GetString(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            value = string.Empty;
-            return false;
-        }
     }
 }

@@ -154,7 +154,7 @@ public sealed partial class NatsKvConfigClient
         {
             return await BucketKeyListing.ListAsync(_js, Bucket, filter, cancellationToken).ConfigureAwait(false);
         }
-        catch (NATS.Client.JetStream.NatsJSException exception) when (NatsKvErrors.IsStreamNotFound(exception))
+        catch (NATS.Client.JetStream.NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
             throw new NatsKvBucketNotFoundException(Bucket, exception, false);

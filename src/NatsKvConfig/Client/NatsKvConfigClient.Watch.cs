@@ -46,7 +46,7 @@ public sealed partial class NatsKvConfigClient
         {
             writer.TryComplete();
         }
-        catch (Exception exception) when (NatsKvErrors.IsStreamNotFound(exception))
+        catch (Exception exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             writer.TryComplete(new NatsKvBucketNotFoundException(Bucket, exception, false));
         }

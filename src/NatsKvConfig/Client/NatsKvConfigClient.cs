@@ -35,8 +35,6 @@ namespace NatsKvConfig;
 /// </remarks>
 public sealed partial class NatsKvConfigClient
 {
-    private const string OperationHeader = "KV-Operation";
-    private const string ExpectedLastSubjectSequenceHeader = "Nats-Expected-Last-Subject-Sequence";
     private const int MaxRetries = 10;
 
     private readonly INatsJSContext _js;
@@ -150,7 +148,7 @@ public sealed partial class NatsKvConfigClient
         {
             store = await _kv.GetStoreAsync(Bucket, cancellationToken).ConfigureAwait(false);
         }
-        catch (NatsJSException exception) when (NatsKvErrors.IsStreamNotFound(exception))
+        catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             throw new NatsKvBucketNotFoundException(Bucket, exception, false);
         }
@@ -167,7 +165,7 @@ public sealed partial class NatsKvConfigClient
         {
             return await read(store).ConfigureAwait(false);
         }
-        catch (NatsJSException exception) when (NatsKvErrors.IsStreamNotFound(exception))
+        catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
             throw new NatsKvBucketNotFoundException(Bucket, exception, false);
@@ -184,23 +182,14 @@ public sealed partial class NatsKvConfigClient
     private async Task<ulong> WriteAsync(string key, byte[]? value, bool purge, ulong? expectedRevision, CancellationToken cancellationToken)
     {
         var fullKey = _keys.Full(key);
-        NatsHeaders? headers = null;
-        if (value is null)
-        {
-            headers = new NatsHeaders { [OperationHeader] = purge ? "PURGE" : "DEL" };
-            if (purge)
-            {
-                headers["Nats-Rollup"] = "sub";
-            }
-        }
-
+        var headers = value is null ? NatsKvWire.MarkerHeaders(purge) : null;
         if (expectedRevision is { } expected)
         {
             headers ??= new NatsHeaders();
-            headers[ExpectedLastSubjectSequenceHeader] = expected.ToString(CultureInfo.InvariantCulture);
+            headers[NatsKvWire.ExpectedLastSubjectSequenceHeader] = NatsKvWire.ExpectedRevision(expected);
         }
 
-        var result = await _js.TryPublishAsync($"$KV.{Bucket}.{fullKey}", value ?? [], NatsRawSerializer<byte[]>.Default, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await _js.TryPublishAsync(NatsKvWire.Subject(Bucket, fullKey), value ?? [], NatsRawSerializer<byte[]>.Default, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
             if (result.Error is NatsJSPublishNoResponseException or NatsNoRespondersException)
@@ -215,7 +204,7 @@ public sealed partial class NatsKvConfigClient
         if (ack.Error is { } error)
         {
             var exception = new NatsJSApiException(error);
-            if (error.ErrCode == NatsKvErrors.WrongLastSequence)
+            if (error.ErrCode == NatsKvWire.WrongLastSequence)
             {
                 var actual = await CurrentRevisionAsync(key, cancellationToken).ConfigureAwait(false);
                 Log.RevisionConflict(_logger, Bucket, key, expectedRevision ?? 0, actual);
@@ -232,9 +221,9 @@ public sealed partial class NatsKvConfigClient
     {
         try
         {
-            await _js.GetStreamAsync($"KV_{Bucket}", cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _js.GetStreamAsync(NatsKvWire.StreamName(Bucket), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (NatsJSException exception) when (NatsKvErrors.IsStreamNotFound(exception))
+        catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
             throw new NatsKvBucketNotFoundException(Bucket, cause, false);
@@ -246,10 +235,10 @@ public sealed partial class NatsKvConfigClient
     {
         try
         {
-            var (_, revision) = await BucketScanner.LastRevisionAsync(_js, Bucket, _keys.Full(key), cancellationToken).ConfigureAwait(false);
+            var (_, revision) = await NatsKvWire.LastRevisionAsync(_js, Bucket, _keys.Full(key), cancellationToken).ConfigureAwait(false);
             return revision;
         }
-        catch (NatsJSException exception) when (NatsKvErrors.IsStreamNotFound(exception))
+        catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             throw new NatsKvBucketNotFoundException(Bucket, exception, false);
         }

@@ -14,14 +14,16 @@ internal static class TransientStoreFailure
 
     private const string StoreFailedDescription = "error creating store for stream";
 
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Whether <paramref name="exception"/> is the server's generic, transient store failure.</summary>
     public static bool IsTransient(Exception exception) =>
-        exception is NatsJSApiException { Error: { ErrCode: NatsKvErrors.StreamCreateFailed } error }
+        exception is NatsJSApiException { Error: { ErrCode: NatsKvWire.StreamCreateFailed } error }
         && error.Description is not null
         && error.Description.Contains(StoreFailedDescription, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1: 100 ms, doubling.</summary>
-    public static TimeSpan DelayAfter(int attempt) => TimeSpan.FromMilliseconds(100 * (1 << (attempt - 1)));
+    public static TimeSpan DelayAfter(int attempt) => Backoff.Exponential(attempt, FirstDelay, TimeSpan.MaxValue); // uncapped: Attempts bounds it
 
     /// <summary>
     /// Runs <paramref name="create"/>, again after a short wait while it fails with the transient store failure, at most

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Unicode;
 
 namespace NatsKvConfig;
 
@@ -526,7 +525,7 @@ internal sealed class BucketProjection
 
         var key = buffer.KeyAt(index);
         var value = buffer.ValueAt(index).Span;
-        if (!IsPlainKey(key) || (_jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value)) || !Utf8.IsValid(value) || KnowsKey(key))
+        if (!IsPlainKey(key) || (_jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value)) || !StrictUtf8.IsValid(value) || KnowsKey(key))
         {
             return false;
         }
@@ -636,9 +635,9 @@ internal sealed class BucketProjection
         {
             next = new KeyState(change.Revision);
         }
-        else if (!Utf8.IsValid(change.Value.Span))
+        else if (!StrictUtf8.IsValid(change.Value.Span))
         {
-            // Checked without decoding: a strict decoder reports invalid bytes only by throwing.
+            // Checked without decoding: the value may expand as JSON from its bytes, never becoming one string.
             warnings.Add(new ProjectionWarning(ProjectionWarningKind.InvalidUtf8, change.Key, change.Revision));
             return;
         }

@@ -17,6 +17,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 {
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(5);
 
+    // After applying failed, the full read is asked for again after a wait that doubles from the first to the last.
+    private static readonly TimeSpan InitialApplyBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxApplyBackoff = TimeSpan.FromSeconds(30);
+
     private readonly NatsKvConfigurationSource _source;
 
     // How JSON values expand (null: not at all), taken once: the source may be changed after the provider is built.
@@ -301,7 +305,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
                     // and read the full state again (into a fresh projection), backing off if it fails again.
                     applyFailures++;
                     ApplyFailure = exception;
-                    var delay = TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(applyFailures - 1, 10)), 30_000));
+                    var delay = Backoff.Exponential(applyFailures, InitialApplyBackoff, MaxApplyBackoff);
                     Log.ApplyFailed(_logger, exception, Bucket, _pending.Revision, (long)delay.TotalMilliseconds);
 
                     // The full read is asked for at once, so the watch stops feeding the state that failed; a part

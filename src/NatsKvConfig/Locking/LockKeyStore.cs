@@ -1,4 +1,3 @@
-using System.Globalization;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
@@ -12,10 +11,6 @@ namespace NatsKvConfig;
 /// </summary>
 internal sealed class LockKeyStore
 {
-    private const string ExpectedLastSubjectSequenceHeader = "Nats-Expected-Last-Subject-Sequence";
-    private const string MessageTtlHeader = "Nats-TTL";
-    private const int WrongLastSequenceErrorCode = 10071;
-
     private readonly INatsKVStore _store;
 
     public LockKeyStore(INatsKVStore store) => _store = store;
@@ -70,11 +65,11 @@ internal sealed class LockKeyStore
             // INatsKVStore.UpdateAsync takes no TTL, so publish what it would, plus the Nats-TTL header.
             var headers = new NatsHeaders
             {
-                { ExpectedLastSubjectSequenceHeader, expectedRevision.ToString(CultureInfo.InvariantCulture) },
-                { MessageTtlHeader, ((long)Math.Ceiling(messageTtl.Value.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s" },
+                { NatsKvWire.ExpectedLastSubjectSequenceHeader, NatsKvWire.ExpectedRevision(expectedRevision) },
+                { NatsKvWire.MessageTtlHeader, NatsKvWire.MessageTtl(messageTtl.Value) },
             };
             var published = await _store.JetStreamContext.TryPublishAsync(
-                $"$KV.{_store.Bucket}.{key}", value, NatsRawSerializer<byte[]>.Default, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+                NatsKvWire.Subject(_store.Bucket, key), value, NatsRawSerializer<byte[]>.Default, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!published.Success)
             {
                 return new Write(Outcome.Failed, 0, published.Error);
@@ -84,7 +79,7 @@ internal sealed class LockKeyStore
             return ack.Error switch
             {
                 null => new Write(Outcome.Done, ack.Seq, null),
-                { ErrCode: WrongLastSequenceErrorCode } => new Write(Outcome.Conflict, 0, new NatsJSApiException(ack.Error)),
+                { ErrCode: NatsKvWire.WrongLastSequence } => new Write(Outcome.Conflict, 0, new NatsJSApiException(ack.Error)),
                 _ => new Write(Outcome.Failed, 0, new NatsJSApiException(ack.Error)),
             };
         }

@@ -403,7 +403,8 @@ public sealed class NatsKvLock
             catch (Exception e)
             {
                 failures++;
-                var delay = TimeSpan.FromTicks(Math.Min(lease.RetryDelay.Ticks << Math.Min(failures, 6), lease.RenewInterval.Ticks));
+                // One doubling ahead: the first retry already waits twice the lease's retry delay.
+                var delay = Backoff.Exponential(failures + 1, lease.RetryDelay, lease.RenewInterval);
                 Log.LockWatchFailed(_logger, e, name, _keys.Bucket, (long)delay.TotalMilliseconds);
                 events.TryWrite(new KeyEvent(0, default, default, 0, true));
                 try

@@ -27,7 +27,6 @@ public static class NatsKvKeyMapper
     private const char KeySeparator = '.';
     private const char PathSeparator = ':';
     private const char EscapeMarker = '=';
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // What IsPlainKeyChar accepts, and the separator.
     private static readonly SearchValues<char> PlainKeyCharsAndSeparator =
@@ -320,14 +319,12 @@ public static class NatsKvKeyMapper
 
     private static bool TryAppendStrict(ReadOnlySpan<byte> bytes, StringBuilder builder)
     {
-        try
-        {
-            builder.Append(StrictUtf8.GetString(bytes));
-            return true;
-        }
-        catch (DecoderFallbackException)
+        if (!StrictUtf8.TryDecode(bytes, out var text))
         {
             return false;
         }
+
+        builder.Append(text);
+        return true;
     }
 }

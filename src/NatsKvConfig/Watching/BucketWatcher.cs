@@ -14,6 +14,7 @@ namespace NatsKvConfig;
 /// </summary>
 internal sealed class BucketWatcher
 {
+    private static readonly TimeSpan InitialDefaultBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxDefaultBackoff = TimeSpan.FromSeconds(10);
 
     private readonly NatsKvConfigurationSource _source;
@@ -109,7 +110,7 @@ internal sealed class BucketWatcher
                     _permanentFailure.TrySetResult(exception);
                 }
 
-                if (IsStreamNotFound(exception))
+                if (NatsKvWire.IsStreamNotFound(exception))
                 {
                     if (!_bucketMissingLogged)
                     {
@@ -118,7 +119,7 @@ internal sealed class BucketWatcher
                     }
                 }
 
-                var delay = Backoff(exception, failures);
+                var delay = RetryDelay(exception, failures);
                 Log.WatchFailed(_logger, exception, _bucket, _connection.Servers, failures, (long)delay.TotalMilliseconds, _pending.Revision);
                 using var backoff = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 Volatile.Write(ref _currentBackoff, backoff);
@@ -142,7 +143,7 @@ internal sealed class BucketWatcher
         }
     }
 
-    private TimeSpan Backoff(Exception exception, int failures)
+    private TimeSpan RetryDelay(Exception exception, int failures)
     {
         if (_source.OnWatchException is { } onWatchException)
         {
@@ -150,8 +151,7 @@ internal sealed class BucketWatcher
             return chosen < TimeSpan.Zero ? TimeSpan.Zero : chosen;
         }
 
-        var milliseconds = 100 * Math.Pow(2, Math.Min(failures - 1, 10));
-        return TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxDefaultBackoff.TotalMilliseconds));
+        return Backoff.Exponential(failures, InitialDefaultBackoff, MaxDefaultBackoff);
     }
 
     private async Task WatchOnceAsync(CancellationToken cancellationToken)
@@ -167,7 +167,7 @@ internal sealed class BucketWatcher
         var catchingUp = !unfinished && _pending.IsCatchingUp;
         var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket
         var storeQuery = new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).AsTask();
-        var streamQuery = js.GetStreamAsync(StreamName, cancellationToken: cancellationToken).AsTask();
+        var streamQuery = js.GetStreamAsync(NatsKvWire.StreamName(_bucket), cancellationToken: cancellationToken).AsTask();
         var boundaryQuery = catchingUp || (unfinished && _prefixLength > 0) ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
         await Task.WhenAll(boundaryQuery is null ? [storeQuery, streamQuery] : [storeQuery, streamQuery, boundaryQuery]).ConfigureAwait(false);
         var store = await storeQuery.ConfigureAwait(false);
@@ -178,7 +178,7 @@ internal sealed class BucketWatcher
         // wait for). One message get by sequence, which costs the server nothing, proves instead that this user may
         // get messages, as every probe will; awaited once the state is read, so a user without that permission
         // still fails at start-up, as documented, not later.
-        var permissionCheck = unfinished && boundaryQuery is null ? ProveMessageGetAsync(js, Math.Max(status.State.LastSeq, 1), cancellationToken) : null;
+        var permissionCheck = unfinished && boundaryQuery is null ? NatsKvWire.ProveMessageGetAsync(js, _bucket, Math.Max(status.State.LastSeq, 1), cancellationToken) : null;
         Interlocked.Exchange(ref _bucketBytes, (long)status.State.Bytes);
         _bucketMissingLogged = false;
 
@@ -311,9 +311,6 @@ internal sealed class BucketWatcher
 
     private Exception? LastProbeFailure { get; set; }
 
-    // A KV bucket's stream is named after it.
-    private string StreamName => "KV_" + _bucket;
-
     // The initial state is complete once the newest revision that existed when the watch started was read.
     // A lone Delta == 0 is not trusted on its own (nats-server #4824 reports it early on large buckets).
     private async ValueTask CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
@@ -339,42 +336,19 @@ internal sealed class BucketWatcher
     private bool IsLastOfFullState(ulong revision, ulong delta) => delta == 0 || (_boundaryKnown && revision >= _initialBoundary);
 
     /// <summary>
-    /// Gets one message by sequence, for what the answer proves: the server let this user ask. A missing message is
-    /// an answer too; a permission the user lacks is not (the request goes unanswered and fails).
+    /// The revision of the newest entry under the watched filter, or 0 when there is none; not known when the server
+    /// cannot say (the watch's own end-of-data marker is relied on then), the bucket missing included.
     /// </summary>
-    private async Task ProveMessageGetAsync(NatsJSContext js, ulong sequence, CancellationToken cancellationToken)
-    {
-        try
-        {
-            _ = await js.JSRequestResponseAsync<StreamMsgGetRequest, StreamMsgGetResponse>(
-                $"{js.Opts.Prefix}.STREAM.MSG.GET.{StreamName}",
-                new StreamMsgGetRequest { Seq = sequence },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (NatsJSApiException)
-        {
-            // The server answered (no such message, say): the permission is there.
-        }
-    }
-
-    /// <summary>The revision of the newest entry under the watched filter, or 0 when there is none.</summary>
     private async ValueTask<(bool Known, ulong Revision)> TryGetLastRevisionAsync(NatsJSContext js, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await js.JSRequestResponseAsync<StreamMsgGetRequest, StreamMsgGetResponse>(
-                $"{js.Opts.Prefix}.STREAM.MSG.GET.KV_{_bucket}",
-                new StreamMsgGetRequest { LastBySubj = $"$KV.{_bucket}.{_filter}" },
-                cancellationToken).ConfigureAwait(false);
-            return (true, response.Message.Seq);
+            return await NatsKvWire.LastRevisionAsync(js, _bucket, _filter, cancellationToken).ConfigureAwait(false);
         }
-        catch (NatsJSApiException exception) when (exception.Error.Code == 404 && !IsStreamNotFound(exception))
+        catch (NatsJSApiException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
-            return (true, 0); // no message under the filter
-        }
-        catch (NatsJSApiException)
-        {
-            return (false, 0); // not allowed or not supported here: fall back to the watch's own end-of-data marker
+            // Only "not known" here: the watch and the probe notice a missing bucket by their own requests.
+            return (false, 0);
         }
     }
 
@@ -406,7 +380,7 @@ internal sealed class BucketWatcher
                 {
                     status = await store.GetStatusAsync(watch.Token).ConfigureAwait(false);
                 }
-                catch (NatsJSApiException exception) when (IsStreamNotFound(exception))
+                catch (NatsJSApiException exception) when (NatsKvWire.IsStreamNotFound(exception))
                 {
                     LastProbeFailure = exception;
                     await watch.CancelAsync().ConfigureAwait(false);
@@ -495,13 +469,6 @@ internal sealed class BucketWatcher
 
         return false;
     }
-
-    private static bool IsStreamNotFound(Exception exception) => exception switch
-    {
-        NatsJSApiException api => api.Error.ErrCode == 10059,
-        NatsKVException => exception.InnerException is { } inner && IsStreamNotFound(inner),
-        _ => exception.InnerException is { } inner && IsStreamNotFound(inner),
-    };
 
     private void OnConnectionDisconnected(object? sender, EventArgs e)
     {
