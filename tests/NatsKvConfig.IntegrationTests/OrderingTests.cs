@@ -18,7 +18,8 @@ public class OrderingTests
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         await bucket.PutAsync("release", "0");
-        using var root = ProviderHarness.Build(bucket, HoldForRelease);
+        var pending = new PendingChanges();
+        using var root = ProviderHarness.Build(bucket, pending, HoldForRelease);
         var provider = root.Provider();
 
         await bucket.PutAsync("a", "1");
@@ -29,13 +30,13 @@ public class OrderingTests
         // Released with its sentinel: a. Written after it: b, held back for the next sentinel change.
         Assert.Equal("1", root["a"]);
         Assert.Null(root["b"]);
-        await Eventually.TrueAsync(() => provider.HeldBackCount == 1, "b waits for the next sentinel change");
+        await Eventually.TrueAsync(() => pending.HeldBackCount == 1, "b waits for the next sentinel change");
         Assert.True(provider.IsCaughtUp, "held-back changes do not count as falling behind");
 
         await bucket.PutAsync("release", "2");
         await Eventually.TrueAsync(() => root["release"] == "2", "the second change set is released");
         Assert.Equal("2", root["b"]);
-        Assert.Equal(0, provider.HeldBackCount);
+        Assert.Equal(0, pending.HeldBackCount);
     }
 
     [Fact]
@@ -63,6 +64,17 @@ public class OrderingTests
         await bucket.PutAsync("release", "2");
         await Eventually.TrueAsync(() => root["release"] == "2", "the next change set is released");
         Assert.Equal("3", root["a"]);
+
+        // The view is swapped before its reload is raised: wait for the listener, not only for the value.
+        await Eventually.TrueAsync(
+            () =>
+            {
+                lock (seen)
+                {
+                    return seen.Count >= 2;
+                }
+            },
+            "the listener has seen the second change set");
         lock (seen)
         {
             Assert.Equal([("1", "1"), ("2", "3")], seen);

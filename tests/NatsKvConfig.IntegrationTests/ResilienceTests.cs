@@ -69,16 +69,10 @@ public class ResilienceTests
         await bucket.PutAsync("a", "1");
         await bucket.PutAsync("b", "kept");
         var logs = new CapturingLoggerProvider();
-        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+        var failure = new ProviderHarness.InjectedApplyFailure();
+        using var root = ProviderHarness.Build(bucket, new PendingChanges(), logs: logs.CreateFactory(), beforeApply: failure.Hook);
         var provider = root.Provider();
-        var failOnce = 1;
-        provider.BeforeApplyForTests = _ =>
-        {
-            if (Interlocked.Exchange(ref failOnce, 0) == 1)
-            {
-                throw new InvalidOperationException("injected failure");
-            }
-        };
+        failure.Arm();
 
         await bucket.PutAsync("a", "2");
         await Eventually.TrueAsync(() => logs.Has(4004), "the failure is logged");
@@ -109,15 +103,7 @@ public class ResilienceTests
         // The state comes in parts of 50; the first part to be applied fails. The parts after it must not be
         // published as the state (they lack the first), whatever the timing: the full state is read again.
         var published = new List<int>();
-        using var provider = new NatsKvConfigurationProvider(source, new PendingChanges(fullStatePartSize: 50));
-        var failOnce = 1;
-        provider.BeforeApplyForTests = _ =>
-        {
-            if (Interlocked.Exchange(ref failOnce, 0) == 1)
-            {
-                throw new InvalidOperationException("injected failure");
-            }
-        };
+        using var provider = new NatsKvConfigurationProvider(source, new PendingChanges(fullStatePartSize: 50), ProviderHarness.InjectedApplyFailure.Armed().Hook);
         Microsoft.Extensions.Primitives.ChangeToken.OnChange(provider.GetReloadToken, () =>
         {
             lock (published)

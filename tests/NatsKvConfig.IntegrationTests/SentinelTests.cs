@@ -13,7 +13,8 @@ public class SentinelTests
         await bucket.PutAsync("db.host", "old-host");
         await bucket.PutAsync("db.port", "1");
         await bucket.PutAsync("config.version", "1");
-        using var root = ProviderHarness.Build(bucket, s => s.SentinelKey = "config.version");
+        var pending = new PendingChanges();
+        using var root = ProviderHarness.Build(bucket, pending, s => s.SentinelKey = "config.version");
         var provider = root.Provider();
         var reloads = root.CountReloads();
         var seenTogether = new List<(string? Host, string? Port)>();
@@ -27,7 +28,7 @@ public class SentinelTests
 
         await bucket.PutAsync("db.host", "new-host");
         await bucket.PutAsync("db.port", "2");
-        await Eventually.TrueAsync(() => provider.HeldBackCount == 2, "both changes reach the provider and are held back");
+        await Eventually.TrueAsync(() => pending.HeldBackCount == 2, "both changes reach the provider and are held back");
         Assert.Equal("old-host", root["db:host"]);
         Assert.Equal("1", root["db:port"]);
         Assert.Equal(0, reloads());
@@ -38,7 +39,7 @@ public class SentinelTests
 
         Assert.Equal("new-host", root["db:host"]);
         Assert.Equal("2", root["db:port"]);
-        Assert.Equal(0, provider.HeldBackCount);
+        Assert.Equal(0, pending.HeldBackCount);
         lock (seenTogether)
         {
             Assert.Equal([("new-host", "2")], seenTogether); // one reload, and it saw both changes at once

@@ -28,6 +28,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly ILogger _logger;
     private readonly NatsConnectionLease _connection;
     private readonly PendingChanges _pending;
+    private readonly Action<PendingBatch>? _beforeApply;
     private BucketProjection _projection;
 
     // A full state being read, applied as it streams in and published when complete. Only the apply loop uses these.
@@ -69,9 +70,15 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     {
     }
 
-    /// <summary>Creates a provider over <paramref name="pending"/>: the seam tests use to cut a full state into parts.</summary>
-    internal NatsKvConfigurationProvider(NatsKvConfigurationSource source, PendingChanges pending)
+    /// <summary>
+    /// Creates a provider over <paramref name="pending"/>, which the caller may hold on to (what waits, what is
+    /// held back, how a full state is cut into parts), and <paramref name="beforeApply"/>, called with each batch
+    /// before it is applied (an exception it throws is a failed apply). The seam tests reach the provider through;
+    /// the public constructor gives neither.
+    /// </summary>
+    internal NatsKvConfigurationProvider(NatsKvConfigurationSource source, PendingChanges pending, Action<PendingBatch>? beforeApply = null)
     {
+        _beforeApply = beforeApply;
         ArgumentNullException.ThrowIfNull(source);
         source.Validate();
         _source = source;
@@ -117,12 +124,6 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
     /// <summary>When the snapshot being served was written; null when no snapshot is being served.</summary>
     internal DateTimeOffset? ServedSnapshotWrittenAt => IsServingSnapshot ? Volatile.Read(ref _restoredSnapshot)?.WrittenAt : null;
-
-    /// <summary>How many entries wait to be applied (live changes count once per key). Internal: for tests.</summary>
-    internal int PendingCount => _pending.Count;
-
-    /// <summary>How many keys have changes waiting for the sentinel key to change. Internal: for tests.</summary>
-    internal int HeldBackCount => _pending.HeldBackCount;
 
     /// <summary>When the last change was applied to this provider's configuration, if any was.</summary>
     public DateTimeOffset? LastChangeTime => Interlocked.Read(ref _lastChangeTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -336,9 +337,6 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
     }
 
-    /// <summary>Called with each batch before it is applied. Internal: tests inject failures with it.</summary>
-    internal Action<int>? BeforeApplyForTests { get; set; }
-
     private void ApplyPending()
     {
         var batch = _pending.Drain();
@@ -348,7 +346,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             return;
         }
 
-        BeforeApplyForTests?.Invoke(batch.Changes.Count);
+        _beforeApply?.Invoke(batch);
 
         if (batch.Changes.Count > 0)
         {

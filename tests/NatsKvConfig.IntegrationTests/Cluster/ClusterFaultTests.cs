@@ -145,7 +145,7 @@ public class ClusterFaultTests
         {
             while (!sampling.IsCancellationRequested)
             {
-                maxPending = Math.Max(maxPending, provider.PendingCount);
+                maxPending = Math.Max(maxPending, scenario.Pending.Count);
                 await Task.Delay(5);
             }
         });

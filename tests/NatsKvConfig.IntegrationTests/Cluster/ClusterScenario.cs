@@ -32,6 +32,9 @@ internal sealed class ClusterScenario : IAsyncDisposable
 
     public NatsKvConfigurationProvider Provider => Root.Provider();
 
+    /// <summary>The provider's pending changes, reached through its internal seam: what waits to be applied.</summary>
+    public required PendingChanges Pending { get; init; }
+
     public CapturingLoggerProvider Logs { get; }
 
     public static async Task<ClusterScenario> StartAsync()
@@ -45,16 +48,17 @@ internal sealed class ClusterScenario : IAsyncDisposable
             connection = new NatsConnection(NatsOpts.Default with { Url = cluster.Url, Name = "provider" });
             await connection.ConnectAsync();
             var logs = new CapturingLoggerProvider();
-            var root = new ConfigurationBuilder()
-                .AddNatsKv(bucket.Name, s =>
-                {
-                    s.Connection = connection;
-                    s.WatchProbeInterval = TimeSpan.FromMilliseconds(500);
-                    s.OnWatchException = _ => TimeSpan.FromMilliseconds(100);
-                    s.LoggerFactory = logs.CreateFactory();
-                })
-                .BuildRoot();
-            return new ClusterScenario(cluster, bucket, connection, root, logs);
+            var pending = new PendingChanges();
+            var source = new NatsKvConfigurationSource
+            {
+                Bucket = bucket.Name,
+                Connection = connection,
+                WatchProbeInterval = TimeSpan.FromMilliseconds(500),
+                OnWatchException = _ => TimeSpan.FromMilliseconds(100),
+                LoggerFactory = logs.CreateFactory(),
+            };
+            var root = new ConfigurationRoot([new NatsKvConfigurationProvider(source, pending)]);
+            return new ClusterScenario(cluster, bucket, connection, root, logs) { Pending = pending };
         }
         catch
         {

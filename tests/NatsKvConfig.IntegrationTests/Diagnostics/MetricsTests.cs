@@ -30,7 +30,8 @@ public class MetricsTests
         using var connected = new MetricCollector<int>(meters, "NatsKvConfig", "natskvconfig.connected");
         using var caughtUp = new MetricCollector<int>(meters, "NatsKvConfig", "natskvconfig.caught_up");
 
-        using var root = ProviderHarness.Build(bucket, s => s.MeterFactory = meters);
+        var failure = new ProviderHarness.InjectedApplyFailure();
+        using var root = ProviderHarness.Build(bucket, new PendingChanges(), s => s.MeterFactory = meters, beforeApply: failure.Hook);
         var provider = root.Provider();
 
         var load = Assert.Single(loadDuration.GetMeasurementSnapshot());
@@ -55,14 +56,7 @@ public class MetricsTests
         Assert.Equal(1, connected.LastMeasurement!.Value);
         Assert.Equal(1, caughtUp.LastMeasurement!.Value);
 
-        var failOnce = 1;
-        provider.BeforeApplyForTests = _ =>
-        {
-            if (Interlocked.Exchange(ref failOnce, 0) == 1)
-            {
-                throw new InvalidOperationException("injected failure");
-            }
-        };
+        failure.Arm();
         await bucket.PutAsync("a", "3");
         await Eventually.TrueAsync(() => root["a"] == "3" && restarts.GetMeasurementSnapshot().Count >= 1, "the watch restart after a failed batch is counted");
     }

@@ -20,6 +20,48 @@ internal static class ProviderHarness
             })
             .BuildRoot();
 
+    /// <summary>
+    /// Builds the root over a provider made through its internal seam: the test holds its pending changes (what
+    /// waits, what is held back) and may act before each batch is applied (throw to make the apply fail).
+    /// </summary>
+    public static ConfigurationRoot Build(TestBucket bucket, PendingChanges pending, Action<NatsKvConfigurationSource>? configure = null, ILoggerFactory? logs = null, Action<PendingBatch>? beforeApply = null)
+    {
+        var source = new NatsKvConfigurationSource
+        {
+            Bucket = bucket.Name,
+            Url = bucket.Url,
+            LoggerFactory = logs,
+            WatchProbeInterval = TimeSpan.FromMilliseconds(500),
+        };
+        configure?.Invoke(source);
+        return new ConfigurationRoot([new NatsKvConfigurationProvider(source, pending, beforeApply)]);
+    }
+
+    /// <summary>A hook before each batch that throws once, the first time after it is armed: one failed apply.</summary>
+    public sealed class InjectedApplyFailure
+    {
+        private int _armed;
+
+        /// <summary>Armed from the start: the first batch applied fails.</summary>
+        public static InjectedApplyFailure Armed()
+        {
+            var failure = new InjectedApplyFailure();
+            failure.Arm();
+            return failure;
+        }
+
+        public Action<PendingBatch> Hook => _ =>
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                throw new InvalidOperationException("injected failure");
+            }
+        };
+
+        /// <summary>Makes the next batch fail, once.</summary>
+        public void Arm() => Interlocked.Exchange(ref _armed, 1);
+    }
+
     /// <summary>Builds the root as its concrete type, which is disposable (and disposes the providers).</summary>
     public static ConfigurationRoot BuildRoot(this IConfigurationBuilder builder) => (ConfigurationRoot)builder.Build();
 
