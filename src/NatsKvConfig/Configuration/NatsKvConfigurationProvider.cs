@@ -29,15 +29,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly NatsConnectionLease _connection;
     private readonly PendingChanges _pending;
     private readonly Action<PendingBatch>? _beforeApply;
-    private BucketProjection _projection;
-
-    // A full state being read, applied as it streams in and published when complete. Only the apply loop uses these.
-    private BucketProjection? _staging;
-    private int _stagingGeneration;
+    private readonly ConfigurationState _state;
+    private readonly ProjectionWarningReporter _warnings;
     private readonly BucketWatcher _watcher;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object _writeLock = new();
     private readonly SnapshotWriter? _snapshotWriter;
     private readonly NatsKvConfigMetrics _metrics;
     private readonly Stopwatch _sinceLoadStarted = new();
@@ -49,14 +45,12 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     // compares the stream with what the provider holds, and must not see the empty state from before the restore.
     private int _restoringKeyCount = -1;
 
-    private volatile ConfigurationView _view = ConfigurationView.Empty;
     private Task? _watchLoop;
     private Task? _applyLoop;
     private Task? _snapshotLoop;
     private int _started;
     private int _loadReturned;
     private int _disposed;
-    private long _appliedRevision;
     private long _drainedRevision;
 
     // How many held-back keys were last logged (event 1006), so a wake-up that releases nothing logs only news.
@@ -88,9 +82,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
         _connection = new NatsConnectionLease(source, loggerFactory);
         _jsonExpansion = source.ExpandJsonValues ? source.JsonExpansionLimits : null;
-        _projection = new BucketProjection(_jsonExpansion);
-        _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _projection.LiveKeyCount, () => _watcher!.BucketBytes, () => IsConnected, () => IsCaughtUp); // read only once observed, after construction
-        _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _view.Count, LiveKeyCount);
+        _state = new ConfigurationState(_jsonExpansion);
+        _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _state.LiveKeyCount, () => _watcher!.BucketBytes, () => IsConnected, () => IsCaughtUp); // read only once observed, after construction
+        _warnings = new ProjectionWarningReporter(_logger, _metrics, Bucket, source.KeyPrefix);
+        _watcher = new BucketWatcher(source, _connection, _pending, _logger, _metrics, () => _state.View.Count, LiveKeyCount);
         if (source.SnapshotPath is { } snapshotPath)
         {
             _snapshotWriter = new SnapshotWriter(snapshotPath, Bucket, source.SnapshotInterval, CaptureSnapshot, _logger);
@@ -101,7 +96,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     public string Bucket { get; }
 
     /// <summary>The highest bucket revision applied to this provider's configuration; 0 before anything was loaded.</summary>
-    public ulong AppliedRevision => (ulong)Interlocked.Read(ref _appliedRevision);
+    public ulong AppliedRevision => _state.Revision;
 
     /// <summary>Whether the initial state of the bucket has been applied (read in full, or caught up from the snapshot).</summary>
     public bool IsLoaded => _initialStateApplied.Task.IsCompletedSuccessfully;
@@ -180,7 +175,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         Interlocked.Exchange(ref _loadReturned, 1);
         if (IsLoaded)
         {
-            Log.InitialLoadCompleted(_logger, Bucket, _projection.LiveKeyCount, _view.Count, AppliedRevision, stopwatch.ElapsedMilliseconds);
+            Log.InitialLoadCompleted(_logger, Bucket, _state.LiveKeyCount, _state.View.Count, AppliedRevision, stopwatch.ElapsedMilliseconds);
             return;
         }
 
@@ -221,7 +216,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     }
 
     /// <inheritdoc />
-    public override bool TryGet(string key, out string? value) => _view.TryGetValue(key, out value);
+    public override bool TryGet(string key, out string? value) => _state.View.TryGetValue(key, out value);
 
     /// <summary>
     /// Sets a value in this process only, as every configuration provider does for <c>configuration[key] = value</c>.
@@ -232,15 +227,12 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     public override void Set(string key, string? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        lock (_writeLock)
-        {
-            _view = _view.With([new KeyValuePair<string, string?>(key, value)], [], local: true);
-        }
+        _state.SetLocal(key, value);
     }
 
     /// <inheritdoc />
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath) =>
-        _view.GetChildKeys(earlierKeys, parentPath);
+        _state.View.GetChildKeys(earlierKeys, parentPath);
 
     /// <summary>Stops the watch and waits (briefly) for it to end. A shared connection is left open.</summary>
     public void Dispose()
@@ -311,7 +303,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
                     // The full read is asked for at once, so the watch stops feeding the state that failed; a part
                     // of it still in flight finds no staging and is dropped (see ApplyPending), never published.
-                    _staging = null;
+                    _state.DropStaging();
                     _watcher.RequestFullRead();
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -355,60 +347,28 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         ReportHeldBack();
         var warnings = new List<ProjectionWarning>();
-        if (batch.Part != FullStatePart.None)
+        var applied = _state.Apply(batch, warnings);
+        _warnings.Report(warnings);
+        if (applied.Kind == AppliedBatchKind.Incomplete)
         {
-            if (_staging is null || _stagingGeneration != batch.Generation)
-            {
-                if (!batch.StartsFullState)
-                {
-                    // Its earlier parts were dropped with a failed apply: this state is incomplete, and must never
-                    // be published. The full read asked for then (again here) brings a complete one.
-                    _watcher.RequestFullRead();
-                    return;
-                }
-
-                _staging = new BucketProjection(_jsonExpansion, batch.FullStateSize) { StreamCreated = batch.StreamCreated };
-                _stagingGeneration = batch.Generation;
-            }
-
-            _staging.Stage(batch.Changes, warnings);
-            _metrics.ChangesApplied(batch.Changes.Count);
-            if (batch.Part == FullStatePart.Partial)
-            {
-                LogWarnings(warnings);
-                return;
-            }
+            // Its earlier parts were dropped with a failed apply: the full read asked for then (again here) brings
+            // a complete state; this one is never published.
+            _watcher.RequestFullRead();
+            return;
         }
 
-        bool changed;
-        lock (_writeLock)
+        _metrics.ChangesApplied(batch.Changes.Count);
+        if (applied.Kind == AppliedBatchKind.Staged)
         {
-            var previous = _view;
-            if (batch.Part == FullStatePart.Final)
-            {
-                _projection = _staging!;
-                _staging = null;
-                _view = _projection.BuildView();
-            }
-            else
-            {
-                _view = _projection.Apply(batch.Changes, previous, warnings);
-                _metrics.ChangesApplied(batch.Changes.Count);
-                if (batch.PruneBelow > 0)
-                {
-                    _view = _projection.Prune(batch.PruneBelow, batch.HeldKeys, _view, out var lostKeys);
-                    if (lostKeys > 0)
-                    {
-                        Log.KeysLostFromStream(_logger, Bucket, lostKeys, batch.PruneBelow);
-                    }
-                }
-            }
-
-            changed = !ReferenceEquals(previous, _view);
-            Interlocked.Exchange(ref _appliedRevision, (long)_projection.Revision);
+            return;
         }
 
-        LogWarnings(warnings);
+        if (applied.LostKeys > 0)
+        {
+            Log.KeysLostFromStream(_logger, Bucket, applied.LostKeys, batch.PruneBelow);
+        }
+
+        var changed = applied.Changed;
         if (batch.Part == FullStatePart.Final && IsLoaded)
         {
             Log.BucketStateReplaced(_logger, Bucket, AppliedRevision);
@@ -499,37 +459,18 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// </summary>
     private void RestoreSnapshot(ConfigurationSnapshot snapshot, Stopwatch stopwatch)
     {
-        var projection = BucketProjection.Restore(snapshot);
-        lock (_writeLock)
-        {
-            _projection = projection;
-            _view = projection.BuildView();
-            Interlocked.Exchange(ref _appliedRevision, (long)snapshot.Revision);
-        }
+        _state.Restore(snapshot);
 
         Volatile.Write(ref _restoringKeyCount, -1); // after the projection is in place
         Volatile.Write(ref _restoredSnapshot, new RestoredSnapshot(snapshot.Revision, snapshot.WrittenAt));
-        Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, projection.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
+        Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, _state.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
     }
 
     /// <summary>How many keys have a value: the snapshot's while it is being restored, then the projection's.</summary>
-    private int LiveKeyCount() => Volatile.Read(ref _restoringKeyCount) is var restoring and >= 0 ? restoring : _projection.LiveKeyCount;
+    private int LiveKeyCount() => Volatile.Read(ref _restoringKeyCount) is var restoring and >= 0 ? restoring : _state.LiveKeyCount;
 
     /// <summary>The applied state, taken consistently with the apply loop, for the snapshot writer.</summary>
-    private ConfigurationSnapshot CaptureSnapshot()
-    {
-        lock (_writeLock)
-        {
-            return new ConfigurationSnapshot(
-                Bucket,
-                _source.KeyPrefix ?? string.Empty,
-                _jsonExpansion,
-                _projection.StreamCreated,
-                _projection.Revision,
-                DateTimeOffset.UtcNow,
-                _projection.Export());
-        }
-    }
+    private ConfigurationSnapshot CaptureSnapshot() => _state.Capture(Bucket, _source.KeyPrefix ?? string.Empty);
 
     private void RaiseReload()
     {
@@ -551,35 +492,4 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             }
         }
     }
-
-    private void LogWarnings(List<ProjectionWarning> warnings)
-    {
-        foreach (var warning in warnings)
-        {
-            var key = StoredKey(warning.Key);
-            switch (warning.Kind)
-            {
-                case ProjectionWarningKind.MalformedKey:
-                    Log.MalformedKeySkipped(_logger, Bucket, key, warning.Revision, warning.Detail);
-                    _metrics.EntrySkipped("malformed_key");
-                    break;
-                case ProjectionWarningKind.InvalidUtf8:
-                    Log.InvalidUtf8Skipped(_logger, Bucket, key, warning.Revision);
-                    _metrics.EntrySkipped("invalid_utf8");
-                    break;
-                case ProjectionWarningKind.InvalidJson:
-                    Log.InvalidJsonKeptAsString(_logger, Bucket, key, warning.Revision);
-                    break;
-                case ProjectionWarningKind.JsonOverLimit:
-                    Log.JsonOverLimitKeptAsString(_logger, Bucket, key, warning.Revision, warning.Detail ?? string.Empty);
-                    break;
-                case ProjectionWarningKind.PathConflict:
-                    Log.PathConflict(_logger, Bucket, warning.Detail ?? string.Empty, key, StoredKey(warning.OtherKey ?? string.Empty), warning.Revision, warning.PathCount);
-                    break;
-            }
-        }
-    }
-
-    // Warnings name a key as the bucket stores it, key prefix included, so it can be found and fixed there.
-    private string StoredKey(string key) => _source.KeyPrefix is { Length: > 0 } prefix ? prefix + "." + key : key;
 }
