@@ -25,36 +25,33 @@ internal sealed class ConfigurationProjection
 
     /// <param name="entries">The entries read; those that are not live are passed over.</param>
     /// <param name="jsonExpansion">The limits JSON values expand within, or <see langword="null"/> to keep them strings.</param>
+    /// <remarks>
+    /// Read by the provider's own projection (<see cref="BucketProjection"/>), so a dry run, a diff or an export shows
+    /// exactly what an app would: the same key mapping, JSON expansion, conflict rule and skipped entries.
+    /// </remarks>
     public static ConfigurationProjection From(IEnumerable<NatsKvConfigEntry> entries, JsonExpansionLimits? jsonExpansion)
     {
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var skipped = new List<string>();
-        var revision = 0UL;
-        var expanded = new List<KeyValuePair<string, string?>>();
-        foreach (var entry in entries.Where(e => e.IsLive).OrderBy(e => e.Revision))
-        {
-            revision = Math.Max(revision, entry.Revision);
-            if (entry.Path is not { } path || !StrictUtf8.TryDecode(entry.RawValue, out var value))
-            {
-                skipped.Add(entry.Key);
-                continue;
-            }
+        var changes = entries.Where(e => e.IsLive)
+            .OrderBy(e => e.Revision)
+            .Select(e => new KvChange(e.Key, e.Revision, IsDelete: false, e.RawValue, e.Created))
+            .ToList();
+        var projection = new BucketProjection(jsonExpansion, changes.Count);
+        var warnings = new List<ProjectionWarning>();
+        projection.Stage(changes, warnings);
+        var view = projection.BuildView();
 
-            expanded.Clear();
-            if (jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value) && JsonValueExpander.Expand(path, value, jsonExpansion, expanded) == JsonExpansionOutcome.Expanded)
-            {
-                // A later key overrides every path it gives, as in the provider; the key's own path is then a section, not a value.
-                foreach (var (childPath, childValue) in expanded)
-                {
-                    values[childPath] = childValue;
-                }
-            }
-            else
-            {
-                values[path] = value;
-            }
+        var values = new Dictionary<string, string?>(view.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var path in view.Paths)
+        {
+            _ = view.TryGetValue(path, out var value);
+            values[path] = value;
         }
 
-        return new ConfigurationProjection(values, revision, skipped);
+        // Left out as the provider leaves them out: unreadable keys, values that are not UTF-8.
+        var skipped = warnings
+            .Where(w => w.Kind is ProjectionWarningKind.MalformedKey or ProjectionWarningKind.InvalidUtf8)
+            .Select(w => w.Key)
+            .ToList();
+        return new ConfigurationProjection(values, changes.Count == 0 ? 0 : changes[^1].Revision, skipped);
     }
 }
