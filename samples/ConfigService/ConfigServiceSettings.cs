@@ -1,3 +1,5 @@
+using NatsKvConfig;
+
 namespace ConfigService;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal sealed class ConfigServiceSettings
     public string? ReadToken { get; init; }
 
     /// <summary>The NATS server(s) (<c>NATS_URL</c>, default <c>nats://localhost:4222</c>).</summary>
-    public string NatsUrl { get; init; } = "nats://localhost:4222";
+    public string NatsUrl { get; init; } = NatsKvSettings.DefaultUrl;
 
     public static ConfigServiceSettings From(IConfiguration configuration)
     {
@@ -28,7 +30,7 @@ internal sealed class ConfigServiceSettings
             Bucket = section["Bucket"] is { Length: > 0 } bucket ? bucket : "app_config",
             WriteToken = section["WriteToken"] is { Length: > 0 } write ? write : null,
             ReadToken = section["ReadToken"] is { Length: > 0 } read ? read : null,
-            NatsUrl = configuration["NATS_URL"] is { Length: > 0 } url ? url : "nats://localhost:4222",
+            NatsUrl = configuration["NATS_URL"] is { Length: > 0 } url ? url : NatsKvSettings.DefaultUrl,
         };
     }
 }

@@ -38,7 +38,7 @@ internal sealed class ConnectionSettings
     {
         var url = parse.GetValue(options.Server) is { Length: > 0 } server
             ? server
-            : console.Environment("NATS_URL") is { Length: > 0 } env ? env : NatsKvConfigClientOptions.DefaultUrl;
+            : NatsKvSettings.UrlFrom(console.Environment);
 
         var given = new Credentials(
             parse.GetValue(options.User),

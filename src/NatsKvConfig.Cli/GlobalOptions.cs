@@ -11,7 +11,7 @@ internal sealed class GlobalOptions
 {
     public Option<string?> Server { get; } = new("--server", "-s")
     {
-        Description = "NATS server URL(s), comma-separated [env: NATS_URL; default: nats://localhost:4222]",
+        Description = $"NATS server URL(s), comma-separated [env: {NatsKvSettings.UrlVariable}; default: {NatsKvSettings.DefaultUrl}]",
         HelpName = "URL",
         Recursive = true,
     };

@@ -63,9 +63,10 @@ public class SentinelTests
     [Fact]
     public void An_invalid_sentinel_key_fails_with_a_message_naming_it()
     {
-        var exception = Assert.Throws<InvalidOperationException>(() =>
+        var exception = Assert.Throws<ArgumentException>(() =>
             new ConfigurationBuilder().AddNatsKv("bucket", s => s.SentinelKey = "bad key!").Build());
 
         Assert.Contains("SentinelKey 'bad key!'", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("SentinelKey", exception.ParamName);
     }
 }

@@ -70,9 +70,15 @@ public class StartupTests
     {
         var builder = new ConfigurationBuilder();
 
-        Assert.Contains("not a valid NATS KV bucket name", Assert.Throws<InvalidOperationException>(() => builder.AddNatsKv("bad name")).Message, StringComparison.Ordinal);
-        Assert.Contains("KeyPrefix", Assert.Throws<InvalidOperationException>(() => builder.AddNatsKv("b", s => s.KeyPrefix = "a..b")).Message, StringComparison.Ordinal);
-        Assert.Contains("Bucket", Assert.Throws<InvalidOperationException>(() => builder.AddNatsKv(_ => { })).Message, StringComparison.Ordinal);
+        var badName = Assert.Throws<ArgumentException>(() => builder.AddNatsKv("bad name"));
+        Assert.Contains("not a valid NATS KV bucket name", badName.Message, StringComparison.Ordinal);
+        Assert.Equal("Bucket", badName.ParamName);
+        var badPrefix = Assert.Throws<ArgumentException>(() => builder.AddNatsKv("b", s => s.KeyPrefix = "a..b"));
+        Assert.Contains("KeyPrefix", badPrefix.Message, StringComparison.Ordinal);
+        Assert.Equal("KeyPrefix", badPrefix.ParamName);
+        var noBucket = Assert.Throws<ArgumentException>(() => builder.AddNatsKv(_ => { }));
+        Assert.Contains("Bucket", noBucket.Message, StringComparison.Ordinal);
+        Assert.Equal("Bucket", noBucket.ParamName);
     }
 
     [Fact]

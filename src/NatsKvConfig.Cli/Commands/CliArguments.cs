@@ -10,10 +10,11 @@ internal static class CliArguments
         var bucket = new Argument<string>("bucket") { Description = "The KV bucket" };
         bucket.Validators.Add(result =>
         {
+            // The library's rule and message, so the tool refuses exactly the names the client would.
             var name = result.GetValueOrDefault<string>();
-            if (string.IsNullOrEmpty(name) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            if (!NatsKvSettings.IsValidBucketName(name))
             {
-                result.AddError($"'{name}' is not a valid NATS KV bucket name: use only A-Z a-z 0-9 - _");
+                result.AddError(NatsKvSettings.InvalidBucketNameMessage(name));
             }
         });
         return bucket;

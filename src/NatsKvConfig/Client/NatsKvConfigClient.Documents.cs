@@ -12,7 +12,7 @@ public sealed partial class NatsKvConfigClient
     /// <returns>The keys to add, update and (when replacing) delete.</returns>
     /// <exception cref="FormatException">
     /// The document is not valid JSON, not an object, repeats a path, or passes one of the
-    /// <see cref="NatsKvConfigClientOptions.JsonExpansionLimits"/>; the message says where or which, never what.
+    /// <see cref="NatsKvSettings.JsonExpansionLimits"/>; the message says where or which, never what.
     /// </exception>
     /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
     public Task<NatsKvConfigPlan> PlanImportAsync(string json, NatsKvConfigImportOptions? options = null, CancellationToken cancellationToken = default)
@@ -38,7 +38,7 @@ public sealed partial class NatsKvConfigClient
     /// <remarks>
     /// A JSON <c>null</c> or <c>{}</c> is stored as <c>{}</c> and an empty array as <c>""</c>, which the provider reads
     /// as <c>AddJsonFile</c> reads them. A string value starting with <c>{</c> or <c>[</c> is stored as it is, and the
-    /// provider then reads it as JSON (see <see cref="NatsKvConfigurationSource.ExpandJsonValues"/>).
+    /// provider then reads it as JSON (see <see cref="NatsKvSettings.ExpandJsonValues"/>).
     /// </remarks>
     /// <exception cref="FormatException">The document is not valid JSON, not an object, or repeats a path.</exception>
     /// <exception cref="NatsKvRevisionConflictException">A key changed while importing.</exception>

@@ -25,7 +25,7 @@ namespace NatsKvConfig;
 /// that a dry run returns, then applied key by key as compare-and-swaps on the revisions seen while planning, with
 /// bounded concurrency: a key someone else changed in between fails the write with
 /// <see cref="NatsKvRevisionConflictException"/> rather than being overwritten. Applying is not a transaction: the
-/// changes made before a failure stay. With a <see cref="NatsKvConfigClientOptions.SentinelKey"/>, the sentinel is
+/// changes made before a failure stay. With a <see cref="NatsKvSettings.SentinelKey"/>, the sentinel is
 /// bumped after everything else, so sentinel-aware readers see all of a call's changes at once.
 /// </para>
 /// <para>

@@ -28,7 +28,7 @@ public static class NatsKvConfigClientServiceCollectionExtensions
     /// Registers a singleton <see cref="NatsKvConfigClient"/> configured by <paramref name="configure"/> (which may
     /// run with other <c>Configure&lt;NatsKvConfigClientOptions&gt;</c> calls), over the app's
     /// <see cref="INatsConnection"/> if one is registered, else over a connection of its own made from
-    /// <see cref="NatsKvConfigClientOptions.NatsOpts"/> or <see cref="NatsKvConfigClientOptions.Url"/>, disposed with
+    /// <see cref="NatsKvSettings.NatsOpts"/> or <see cref="NatsKvSettings.Url"/>, disposed with
     /// the container.
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -12,6 +12,7 @@ public static class NatsKvConfigurationExtensions
     /// <param name="builder">The configuration builder.</param>
     /// <param name="bucket">The KV bucket's name.</param>
     /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, string bucket) =>
         builder.AddNatsKv(bucket, static _ => { });
 
@@ -20,6 +21,7 @@ public static class NatsKvConfigurationExtensions
     /// <param name="bucket">The KV bucket's name.</param>
     /// <param name="url">The server URL, or a comma-separated list of cluster URLs.</param>
     /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, string bucket, string url)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
@@ -31,6 +33,7 @@ public static class NatsKvConfigurationExtensions
     /// <param name="bucket">The KV bucket's name.</param>
     /// <param name="configure">Sets the source's other options.</param>
     /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, string bucket, Action<NatsKvConfigurationSource> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
@@ -44,8 +47,9 @@ public static class NatsKvConfigurationExtensions
 
     /// <summary>Adds a KV bucket described entirely by <paramref name="configure"/>.</summary>
     /// <param name="builder">The configuration builder.</param>
-    /// <param name="configure">Sets the source's options; <see cref="NatsKvConfigurationSource.Bucket"/> is required.</param>
+    /// <param name="configure">Sets the source's options; <see cref="NatsKvSettings.Bucket"/> is required.</param>
     /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, Action<NatsKvConfigurationSource> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -59,6 +59,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
     /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
     /// <param name="source">The source's settings.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
     public NatsKvConfigurationProvider(NatsKvConfigurationSource source)
         : this(source, new PendingChanges())
     {
@@ -114,7 +115,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// Whether the provider is connected, watching, and has applied everything the bucket held when the watch
     /// last reported its end of data.
     /// </summary>
-    /// <remarks>Changes held back for <see cref="NatsKvConfigurationSource.SentinelKey"/> do not count as behind.</remarks>
+    /// <remarks>Changes held back for <see cref="NatsKvSettings.SentinelKey"/> do not count as behind.</remarks>
     public bool IsCaughtUp => IsLoaded && IsConnected && _watcher.IsCaughtUp && _pending.IsEmpty && (ulong)Interlocked.Read(ref _drainedRevision) >= _pending.ReleasableRevision;
 
     /// <summary>When the snapshot being served was written; null when no snapshot is being served.</summary>

@@ -6,9 +6,8 @@ namespace NatsKvConfig;
 /// <c>appsettings.json</c> section by a wide margin and keep one value's cost to a few megabytes, whatever it holds.
 /// </summary>
 /// <remarks>
-/// Set on <see cref="NatsKvConfigurationSource.JsonExpansionLimits"/> for apps and on
-/// <see cref="NatsKvConfigClientOptions.JsonExpansionLimits"/> for tools, so that what the tools show is what apps
-/// get. Lengths count UTF-16 characters, as .NET strings do.
+/// Set on <see cref="NatsKvSettings.JsonExpansionLimits"/>: the same limits on the source for apps and on the client
+/// options for tools, so that what the tools show is what apps get. Lengths count UTF-16 characters, as .NET strings do.
 /// </remarks>
 public sealed record JsonExpansionLimits
 {

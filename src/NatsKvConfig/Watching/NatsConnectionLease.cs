@@ -5,7 +5,7 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// The connection the watch uses: either one the app shares with us (never disposed here), or one of our own
-/// made from <see cref="NatsKvConfigurationSource.NatsOpts"/> or <see cref="NatsKvConfigurationSource.Url"/>.
+/// made from <see cref="NatsKvSettings.NatsOpts"/> or <see cref="NatsKvSettings.Url"/>.
 /// </summary>
 internal sealed class NatsConnectionLease : IAsyncDisposable
 {
