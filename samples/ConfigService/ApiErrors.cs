@@ -14,13 +14,13 @@ internal static class ApiErrors
     /// <summary>What a failure of the client means for an HTTP caller.</summary>
     public static IResult From(Exception exception, ILogger logger) => exception switch
     {
-        NatsKvBucketNotFoundException e => Error(StatusCodes.Status503ServiceUnavailable, $"{e.Message} Create it with: nats-kv-config bucket add {e.Bucket}"),
-        NatsKvKeyNotFoundException e => Error(StatusCodes.Status404NotFound, e.Message),
+        // A revision the bucket does not have yet (a rollback past its last): the request conflicts with the bucket's state.
+        NatsKvConfigNotFoundException { Revision: not null } e => Error(StatusCodes.Status409Conflict, e.Message),
+        NatsKvConfigNotFoundException { Key: not null } e => Error(StatusCodes.Status404NotFound, e.Message),
+        NatsKvConfigNotFoundException e => Error(StatusCodes.Status503ServiceUnavailable, $"{e.Message} Create it with: nats-kv-config bucket add {e.Bucket}"),
         NatsKvHistoryLimitException e => Error(StatusCodes.Status409Conflict, e.Message),
         NatsKvRollbackWouldDeleteException e => Error(StatusCodes.Status409Conflict, $"{e.Message} Add ?allowDelete=true to delete it.", e.CurrentRevision),
         NatsKvRevisionConflictException e => Error(StatusCodes.Status412PreconditionFailed, e.Message, e.ActualRevision),
-        NatsKvKeyExistsException e => Error(StatusCodes.Status412PreconditionFailed, e.Message, e.Revision),
-        ArgumentOutOfRangeException e => Error(StatusCodes.Status409Conflict, WithoutParameter(e)),
         ArgumentException e => Error(StatusCodes.Status400BadRequest, WithoutParameter(e)),
         NatsException or TimeoutException => Unavailable(exception, logger),
         _ => Unexpected(exception, logger),

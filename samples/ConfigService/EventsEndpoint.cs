@@ -105,7 +105,7 @@ internal static class EventsEndpoint
 
             return sent;
         }
-        catch (NatsKvBucketNotFoundException)
+        catch (NatsKvConfigNotFoundException)
         {
             await WriteResyncAsync(response, cancellationToken);
             return 0;

@@ -20,11 +20,9 @@ internal static class ErrorReporter
 
     internal static (int Code, string Message) Classify(Exception exception, string displayUrl) => exception switch
     {
-        NatsKvBucketNotFoundException e => (ExitCodes.NotFound, e.Message),
-        NatsKvKeyNotFoundException e => (ExitCodes.NotFound, e.Message),
+        NatsKvConfigNotFoundException e => (ExitCodes.NotFound, e.Message),
         NatsKvHistoryLimitException e => (ExitCodes.NotFound, e.Message),
         NatsKvRevisionConflictException e => (ExitCodes.Conflict, e.Message),
-        NatsKvKeyExistsException e => (ExitCodes.Conflict, e.Message),
         NatsKvRollbackWouldDeleteException e => (ExitCodes.Conflict, $"{e.Message} Give --allow-delete to delete it."),
         NatsKvConfigClientException e => (ExitCodes.Error, e.Message),
         CliUsageException e => (ExitCodes.Error, e.Message),

@@ -49,7 +49,7 @@ public sealed class NatsCluster : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 2);
         options ??= new NatsClusterOptions();
-        options.Validate();
+        options.Validate(nameof(options));
         var logger = options.Logger ?? NullLogger.Instance;
         var binaryPath = ServerBinaryLocator.Find(options.ServerBinaryPath)
             ?? throw new NatsServerNotFoundException(

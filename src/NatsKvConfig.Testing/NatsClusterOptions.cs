@@ -20,16 +20,17 @@ public sealed class NatsClusterOptions
     /// <summary>Receives what the harness does and, at debug level, every line the servers write. Null logs nothing.</summary>
     public ILogger? Logger { get; set; }
 
-    internal void Validate()
+    /// <summary>Checks the options; the exception names the caller's parameter, the message the option.</summary>
+    internal void Validate(string paramName)
     {
         if (StartupTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(StartupTimeout), StartupTimeout, "The startup timeout must be positive.");
+            throw new ArgumentOutOfRangeException(paramName, StartupTimeout, $"{nameof(StartupTimeout)} must be positive.");
         }
 
         if (ClusterName is not null && !BucketNames.IsValidToken(ClusterName))
         {
-            throw new ArgumentException("A cluster name may only contain letters, digits, '_' and '-'.", nameof(ClusterName));
+            throw new ArgumentException($"{nameof(ClusterName)} may only contain letters, digits, '_' and '-'.", paramName);
         }
     }
 }

@@ -136,7 +136,7 @@ public sealed class NatsServer : IAsyncDisposable
     public static async Task<NatsServer> StartAsync(NatsServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new NatsServerOptions();
-        options.Validate();
+        options.Validate(nameof(options));
         var logger = options.Logger ?? NullLogger.Instance;
 
         var externalUrl = Environment.GetEnvironmentVariable(ExternalUrlVariable);

@@ -106,28 +106,29 @@ public sealed class NatsServerOptions
             KeyFile = Tls.ClientKeyFile,
         };
 
-    internal void Validate()
+    /// <summary>Checks the options; the exception names the caller's parameter, the message the option.</summary>
+    internal void Validate(string paramName)
     {
         if (StartupTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(StartupTimeout), StartupTimeout, "The startup timeout must be positive.");
+            throw new ArgumentOutOfRangeException(paramName, StartupTimeout, $"{nameof(StartupTimeout)} must be positive.");
         }
 
         if ((Username is null) != (Password is null))
         {
-            throw new ArgumentException("Set both Username and Password, or neither.", nameof(Username));
+            throw new ArgumentException($"Set both {nameof(Username)} and {nameof(Password)}, or neither.", paramName);
         }
 
         if (Username is not null && Token is not null)
         {
-            throw new ArgumentException("Set Username and Password, or Token, not both: nats-server takes one kind of single-user authentication.", nameof(Token));
+            throw new ArgumentException($"Set {nameof(Username)} and {nameof(Password)}, or {nameof(Token)}, not both: nats-server takes one kind of single-user authentication.", paramName);
         }
 
-        Tls?.Validate();
+        Tls?.Validate(paramName);
 
         if (Port is < 0 or > 65535)
         {
-            throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be 0 (pick a free one) or a TCP port number.");
+            throw new ArgumentOutOfRangeException(paramName, Port, $"{nameof(Port)} must be 0 (pick a free one) or a TCP port number.");
         }
     }
 }

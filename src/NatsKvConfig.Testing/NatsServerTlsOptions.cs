@@ -35,28 +35,29 @@ public sealed class NatsServerTlsOptions
     /// <summary>The private key of <see cref="ClientCertificateFile"/>.</summary>
     public string? ClientKeyFile { get; set; }
 
-    internal void Validate()
+    /// <summary>Checks the TLS options; the exception names the caller's parameter, the message the option.</summary>
+    internal void Validate(string paramName)
     {
         if (string.IsNullOrWhiteSpace(CertificateFile) || string.IsNullOrWhiteSpace(KeyFile))
         {
-            throw new ArgumentException("TLS needs both CertificateFile and KeyFile.", nameof(NatsServerOptions.Tls));
+            throw new ArgumentException("TLS needs both CertificateFile and KeyFile.", paramName);
         }
 
         if (VerifyClientCertificates && string.IsNullOrWhiteSpace(CaFile))
         {
-            throw new ArgumentException("VerifyClientCertificates needs CaFile, the CA that signs the client certificates.", nameof(NatsServerOptions.Tls));
+            throw new ArgumentException("VerifyClientCertificates needs CaFile, the CA that signs the client certificates.", paramName);
         }
 
         if ((ClientCertificateFile is null) != (ClientKeyFile is null))
         {
-            throw new ArgumentException("Set both ClientCertificateFile and ClientKeyFile, or neither.", nameof(NatsServerOptions.Tls));
+            throw new ArgumentException("Set both ClientCertificateFile and ClientKeyFile, or neither.", paramName);
         }
 
         if (VerifyClientCertificates && ClientCertificateFile is null)
         {
             throw new ArgumentException(
                 "VerifyClientCertificates needs ClientCertificateFile and ClientKeyFile: the harness must present a client certificate to see that the server is ready.",
-                nameof(NatsServerOptions.Tls));
+                paramName);
         }
     }
 }

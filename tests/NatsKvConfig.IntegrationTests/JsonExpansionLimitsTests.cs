@@ -72,8 +72,8 @@ public class JsonExpansionLimitsTests
     {
         await using var store = await ClientBucket.CreateAsync();
         var wide = "[" + string.Join(",", Enumerable.Range(0, 20_000)) + "]";
-        await store.Client.PutAsync("app.ids", wide);
-        await store.Client.PutAsync("app.ports", "[80,81]");
+        await store.Client.PutAsync(NatsKvConfigKey.Parse("app.ids"), wide);
+        await store.Client.PutAsync(NatsKvConfigKey.Parse("app.ports"), "[80,81]");
         using var app = ProviderHarness.Build(store.Bucket);
         await using var raisedStore = await ClientBucket.CreateAsync(o => o.JsonExpansionLimits = JsonExpansionLimits.Default with { MaxPaths = 20_000 });
 
@@ -88,7 +88,7 @@ public class JsonExpansionLimitsTests
         Assert.Equal(81, document.RootElement.GetProperty("ports")[1].GetInt32());
 
         // Limits raised on both sides: the app and the tools expand it alike.
-        await raisedStore.Client.PutAsync("app.ids", wide);
+        await raisedStore.Client.PutAsync(NatsKvConfigKey.Parse("app.ids"), wide);
         using var raisedApp = ProviderHarness.Build(raisedStore.Bucket, s => s.JsonExpansionLimits = JsonExpansionLimits.Default with { MaxPaths = 20_000 });
         var raisedSection = await raisedStore.Client.GetSectionAsync("app");
         Assert.Equal("19999", raisedApp["app:ids:19999"]);

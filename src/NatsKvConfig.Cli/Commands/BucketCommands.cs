@@ -57,7 +57,7 @@ internal static class BucketCommands
             {
                 existing = await client.GetBucketInfoAsync(token).ConfigureAwait(false);
             }
-            catch (NatsKvBucketNotFoundException)
+            catch (NatsKvConfigNotFoundException)
             {
                 // A new bucket: defaults for what is not given.
             }

@@ -32,7 +32,7 @@ internal static class HistoryCommands
 
             if (entries.Count == 0)
             {
-                throw new NatsKvKeyNotFoundException($"'{name}' has no history in NATS KV bucket '{client.Bucket}'.");
+                throw NatsKvConfigNotFoundException.KeyMissing(client.Bucket, NatsKvConfigKey.Parse(name).Key, $"'{name}' has no history in NATS KV bucket '{client.Bucket}'.");
             }
 
             if (session.Json)

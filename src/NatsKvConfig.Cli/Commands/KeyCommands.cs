@@ -69,10 +69,10 @@ internal static class KeyCommands
             var resolution = await client.ResolveKeyAsync(configKey, token).ConfigureAwait(false);
             var entry = parse.GetValue(revision) is { } at
                 ? await client.GetRevisionAsync(resolution.Key, at, token).ConfigureAwait(false)
-                    ?? throw new NatsKvKeyNotFoundException($"Key '{resolution.Key.Key}' has no revision {at} in NATS KV bucket '{client.Bucket}' (see its history).")
+                    ?? throw NatsKvConfigNotFoundException.RevisionMissing(client.Bucket, resolution.Key.Key, at, $"Key '{resolution.Key.Key}' has no revision {at} in NATS KV bucket '{client.Bucket}' (see its history).")
                 : resolution.Entry is { Operation: NatsKvConfigOperation.Put } live
                     ? live
-                    : throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}'.");
+                    : throw NatsKvConfigNotFoundException.KeyMissing(client.Bucket, configKey.Key, $"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}'.");
             CollisionWarnings.Report(session, resolution.HasCollision ? [resolution] : []);
             if (session.Json)
             {
@@ -151,7 +151,7 @@ internal static class KeyCommands
                 : await client.DeleteResolvedAsync(resolution, parse.GetValue(expect), token).ConfigureAwait(false);
             if (revision is null)
             {
-                throw new NatsKvKeyNotFoundException($"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}': nothing to delete.");
+                throw NatsKvConfigNotFoundException.KeyMissing(client.Bucket, configKey.Key, $"Key '{configKey.Key}' has no value in NATS KV bucket '{client.Bucket}': nothing to delete.");
             }
 
             if (session.Json)

@@ -11,6 +11,7 @@ internal static class HistoryRestorePlanner
     /// relative to the key prefix) to <paramref name="point"/>.
     /// </summary>
     /// <exception cref="NatsKvHistoryLimitException">The value of some key at the point is no longer kept.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The point is a revision newer than the bucket's last.</exception>
     public static (List<NatsKvConfigChange> Changes, int Unchanged) Plan(
         string bucket,
         IEnumerable<NatsKvConfigEntry> history,
@@ -20,7 +21,7 @@ internal static class HistoryRestorePlanner
     {
         if (point.Revision is { } revision && revision > limits.LastRevision)
         {
-            throw new ArgumentOutOfRangeException(nameof(point), revision, $"Revision {revision} is newer than the last revision of NATS KV bucket '{bucket}', {limits.LastRevision}.");
+            throw NatsKvConfigNotFoundException.RevisionAfterLast(bucket, null, revision, limits.LastRevision);
         }
 
         // Entries removed for age or size leave no trace per key: a point before the oldest kept entry cannot be restored.

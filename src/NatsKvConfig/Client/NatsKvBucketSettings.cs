@@ -35,37 +35,38 @@ public sealed class NatsKvBucketSettings
     public string? Description { get; set; }
 
     /// <summary>Checks every setting and says which is wrong and why.</summary>
+    /// <param name="paramName">The caller's parameter holding these settings: the exception names it, the message the setting.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of its range; the message names it.</exception>
-    internal void Validate()
+    internal void Validate(string paramName)
     {
         if (History is < 1 or > MaxHistory)
         {
-            throw new ArgumentOutOfRangeException(nameof(History), History, $"{nameof(History)} must be between 1 and {MaxHistory} values per key; it is {History}.");
+            throw new ArgumentOutOfRangeException(paramName, History, $"{nameof(History)} must be between 1 and {MaxHistory} values per key; it is {History}.");
         }
 
         if (MaxAge < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxAge), MaxAge, $"{nameof(MaxAge)} cannot be negative; it is {MaxAge}. Use TimeSpan.Zero to keep entries until they are replaced.");
+            throw new ArgumentOutOfRangeException(paramName, MaxAge, $"{nameof(MaxAge)} cannot be negative; it is {MaxAge}. Use TimeSpan.Zero to keep entries until they are replaced.");
         }
 
         if (MaxAge > TimeSpan.Zero && MaxAge < TimeSpan.FromMilliseconds(100))
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxAge), MaxAge, $"{nameof(MaxAge)} must be at least 100 ms (NATS refuses shorter ones); it is {MaxAge}.");
+            throw new ArgumentOutOfRangeException(paramName, MaxAge, $"{nameof(MaxAge)} must be at least 100 ms (NATS refuses shorter ones); it is {MaxAge}.");
         }
 
         if (Replicas is < 1 or > 5)
         {
-            throw new ArgumentOutOfRangeException(nameof(Replicas), Replicas, $"{nameof(Replicas)} must be between 1 and 5; it is {Replicas}.");
+            throw new ArgumentOutOfRangeException(paramName, Replicas, $"{nameof(Replicas)} must be between 1 and 5; it is {Replicas}.");
         }
 
         if (MaxBytes is 0 or < -1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxBytes), MaxBytes, $"{nameof(MaxBytes)} must be positive, or -1 for no limit; it is {MaxBytes}.");
+            throw new ArgumentOutOfRangeException(paramName, MaxBytes, $"{nameof(MaxBytes)} must be positive, or -1 for no limit; it is {MaxBytes}.");
         }
 
         if (!Enum.IsDefined(Storage))
         {
-            throw new ArgumentOutOfRangeException(nameof(Storage), Storage, $"{nameof(Storage)} must be File or Memory; it is {(int)Storage}.");
+            throw new ArgumentOutOfRangeException(paramName, Storage, $"{nameof(Storage)} must be File or Memory; it is {(int)Storage}.");
         }
     }
 }

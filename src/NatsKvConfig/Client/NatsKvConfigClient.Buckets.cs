@@ -14,14 +14,14 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The bucket as the server now has it.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (history 1–64, replicas 1–5, …); the message names it.</exception>
-    /// <exception cref="NatsKvConfigClientException">
+    /// <exception cref="NatsKvBucketSettingsException">
     /// The server refused the settings (more replicas than servers, a storage change of an existing bucket, …); the
     /// message gives its reason.
     /// </exception>
     public async Task<NatsKvBucketInfo> EnsureBucketAsync(NatsKvBucketSettings? settings = null, CancellationToken cancellationToken = default)
     {
         settings ??= new NatsKvBucketSettings();
-        settings.Validate();
+        settings.Validate(nameof(settings));
         var config = new NatsKVConfig(Bucket)
         {
             History = settings.History,
@@ -42,7 +42,7 @@ public sealed partial class NatsKvConfigClient
         }
         catch (NatsJSApiException exception)
         {
-            throw new NatsKvBucketSettingsException(Bucket, exception);
+            throw NatsKvBucketSettingsException.Refused(Bucket, exception);
         }
 
         Volatile.Write(ref _store, store);
@@ -54,7 +54,7 @@ public sealed partial class NatsKvConfigClient
     /// <summary>The bucket's settings and state.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>History, TTL, replicas, size limit, storage, counts and revisions.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public Task<NatsKvBucketInfo> GetBucketInfoAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(
             async store =>

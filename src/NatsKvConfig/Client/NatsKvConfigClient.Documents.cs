@@ -14,7 +14,7 @@ public sealed partial class NatsKvConfigClient
     /// The document is not valid JSON, not an object, repeats a path, or passes one of the
     /// <see cref="NatsKvSettings.JsonExpansionLimits"/>; the message says where or which, never what.
     /// </exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public Task<NatsKvConfigPlan> PlanImportAsync(string json, NatsKvConfigImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -42,7 +42,7 @@ public sealed partial class NatsKvConfigClient
     /// </remarks>
     /// <exception cref="FormatException">The document is not valid JSON, not an object, or repeats a path.</exception>
     /// <exception cref="NatsKvRevisionConflictException">A key changed while importing.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigApplyResult> ImportAsync(string json, NatsKvConfigImportOptions? options = null, IProgress<NatsKvConfigProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var plan = await PlanImportAsync(json, options, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The differences, as a plan that would make the bucket match the document.</returns>
     /// <exception cref="FormatException">The document is not valid JSON, not an object, or repeats a path.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public Task<NatsKvConfigPlan> DiffAsync(string json, string? section = null, CancellationToken cancellationToken = default) =>
         PlanImportAsync(json, new NatsKvConfigImportOptions { Section = section, Replace = true }, cancellationToken);
 
@@ -69,7 +69,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="section">A configuration path; empty or <see langword="null"/> for everything. The document's paths are relative to it.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The document, and anything JSON could not hold.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigExport> ExportAsync(string? section = null, CancellationToken cancellationToken = default)
     {
         var scope = SectionScope.For(section);

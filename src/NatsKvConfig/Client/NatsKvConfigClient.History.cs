@@ -11,7 +11,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="key">A configuration path or a NATS key.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The history; empty when the key has no entries. At most the bucket's history depth long.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<IReadOnlyList<NatsKvConfigEntry>> GetHistoryAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default)
     {
         var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
@@ -31,7 +31,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="section">A configuration path; empty or <see langword="null"/> for everything.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The timeline, oldest first.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<IReadOnlyList<NatsKvConfigEntry>> GetSectionHistoryAsync(string? section, CancellationToken cancellationToken = default) =>
         await ReadEntriesAsync(_keys.Filters(SectionScope.For(section)), history: true, cancellationToken).ConfigureAwait(false);
 
@@ -45,10 +45,12 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A plan of at most one change; empty when the key already holds that value.</returns>
     /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision: rolling back would delete it.</exception>
-    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
     /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The revision is 0, or newer than the bucket's last.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toRevision"/> is 0.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">
+    /// The key has no entries at all (<see cref="NatsKvConfigNotFoundException.Key"/>), the revision is newer than the
+    /// bucket's last (<see cref="NatsKvConfigNotFoundException.Revision"/>), or the bucket does not exist.
+    /// </exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
     public Task<NatsKvConfigPlan> PlanRollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default) =>
         PlanRollbackAsync(key, toRevision, null, cancellationToken);
@@ -64,23 +66,32 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A plan of at most one change; empty when the key already holds that value (or has none, as then).</returns>
     /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision and deleting was not allowed.</exception>
-    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
     /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The revision is 0, or newer than the bucket's last.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toRevision"/> is 0.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">
+    /// The key has no entries at all (<see cref="NatsKvConfigNotFoundException.Key"/>), the revision is newer than the
+    /// bucket's last (<see cref="NatsKvConfigNotFoundException.Revision"/>), or the bucket does not exist.
+    /// </exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
     public async Task<NatsKvConfigPlan> PlanRollbackAsync(NatsKvConfigKey key, ulong toRevision, NatsKvRollbackOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfZero(toRevision);
         var point = NatsKvHistoryPoint.AtRevision(toRevision);
         var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
         var history = await GetResolvedHistoryAsync(resolution, cancellationToken).ConfigureAwait(false);
         if (history.Count == 0)
         {
-            throw new NatsKvKeyNotFoundException(Bucket, key.Key);
+            throw NatsKvConfigNotFoundException.KeyMissing(Bucket, key.Key);
         }
 
         var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
+        if (toRevision > limits.LastRevision)
+        {
+            // Checked here, not only by the planner, so the exception names the key too.
+            throw NatsKvConfigNotFoundException.RevisionAfterLast(Bucket, history[^1].Key, toRevision, limits.LastRevision);
+        }
+
         var collisions = resolution.HasCollision ? new[] { resolution } : null;
         var plan = NewPlan(resolution.Key.Path, HistoryRestorePlanner.Plan(Bucket, history, point, limits, sentinelKey: null), collisions);
         if (plan.Removed.Count > 0 && options is not { AllowDelete: true })
@@ -103,10 +114,13 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>What was written (nothing when the key already holds that value).</returns>
     /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision: rolling back would delete it; nothing is written.</exception>
-    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
     /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
     /// <exception cref="NatsKvRevisionConflictException">The key changed while rolling back.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toRevision"/> is 0.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">
+    /// The key has no entries at all (<see cref="NatsKvConfigNotFoundException.Key"/>), the revision is newer than the
+    /// bucket's last (<see cref="NatsKvConfigNotFoundException.Revision"/>), or the bucket does not exist.
+    /// </exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
     public Task<NatsKvConfigApplyResult> RollbackAsync(NatsKvConfigKey key, ulong toRevision, CancellationToken cancellationToken = default) =>
         RollbackAsync(key, toRevision, null, cancellationToken);
@@ -122,10 +136,13 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>What was written (nothing when the key already holds that value).</returns>
     /// <exception cref="NatsKvRollbackWouldDeleteException">The key had no value at that revision and deleting was not allowed; nothing is written.</exception>
-    /// <exception cref="NatsKvKeyNotFoundException">The key has no entries at all.</exception>
     /// <exception cref="NatsKvHistoryLimitException">The key's value at that revision is no longer kept.</exception>
     /// <exception cref="NatsKvRevisionConflictException">The key changed while rolling back.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toRevision"/> is 0.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">
+    /// The key has no entries at all (<see cref="NatsKvConfigNotFoundException.Key"/>), the revision is newer than the
+    /// bucket's last (<see cref="NatsKvConfigNotFoundException.Revision"/>), or the bucket does not exist.
+    /// </exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by the rollback options; only the trailing CancellationToken is optional, as everywhere.")]
     public async Task<NatsKvConfigApplyResult> RollbackAsync(NatsKvConfigKey key, ulong toRevision, NatsKvRollbackOptions? options, CancellationToken cancellationToken = default)
     {
@@ -142,8 +159,9 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The plan; the sentinel key is never part of it.</returns>
     /// <exception cref="NatsKvHistoryLimitException">The value of some key at that point is no longer kept; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The revision is newer than the bucket's last.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">
+    /// The revision is newer than the bucket's last (<see cref="NatsKvConfigNotFoundException.Revision"/>), or the bucket does not exist.
+    /// </exception>
     public async Task<NatsKvConfigPlan> PlanSectionRollbackAsync(string? section, NatsKvHistoryPoint point, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(point);
@@ -165,7 +183,9 @@ public sealed partial class NatsKvConfigClient
     /// <returns>What was written.</returns>
     /// <exception cref="NatsKvHistoryLimitException">The value of some key at that point is no longer kept; nothing is written.</exception>
     /// <exception cref="NatsKvRevisionConflictException">A key changed while rolling back.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">
+    /// The revision is newer than the bucket's last (<see cref="NatsKvConfigNotFoundException.Revision"/>), or the bucket does not exist.
+    /// </exception>
     public async Task<NatsKvConfigApplyResult> RollbackSectionAsync(string? section, NatsKvHistoryPoint point, IProgress<NatsKvConfigProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var plan = await PlanSectionRollbackAsync(section, point, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="key">A configuration path (<c>database:host</c>) or a NATS key (<c>database.host</c>).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The entry, or <see langword="null"/> when the key has no value (never written, deleted or purged).</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigEntry?> GetAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default)
     {
         var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
@@ -22,7 +22,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="section">A configuration path (or NATS key prefix); empty or <see langword="null"/> for the whole bucket.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The live entries (no deletes or purges), ordered by key (ordinal).</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<IReadOnlyList<NatsKvConfigEntry>> ListAsync(string? section = null, CancellationToken cancellationToken = default)
     {
         var entries = await ReadEntriesAsync(_keys.Filters(SectionScope.For(section)), history: false, cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ public sealed partial class NatsKvConfigClient
     /// <paramref name="revision"/> is not one of the key's revisions.
     /// </returns>
     /// <exception cref="NatsKvHistoryLimitException">The revision is older than the history the bucket keeps for the key.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigEntry?> GetRevisionAsync(NatsKvConfigKey key, ulong revision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -72,7 +72,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="value">The value; stored as UTF-8 text.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The new revision.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> PutAsync(NatsKvConfigKey key, string value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -98,8 +98,11 @@ public sealed partial class NatsKvConfigClient
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The new revision.</returns>
-    /// <exception cref="NatsKvKeyExistsException">The key holds a value.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvRevisionConflictException">
+    /// The key holds a value: <see cref="NatsKvRevisionConflictException.ExpectedRevision"/> is 0 and
+    /// <see cref="NatsKvRevisionConflictException.ActualRevision"/> is the value's revision.
+    /// </exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> CreateAsync(NatsKvConfigKey key, string value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -118,7 +121,7 @@ public sealed partial class NatsKvConfigClient
             var current = resolution.Entry;
             if (current is { IsLive: true })
             {
-                throw new NatsKvKeyExistsException(Bucket, key, current.Revision, null);
+                throw NatsKvRevisionConflictException.KeyExists(Bucket, key, current.Revision);
             }
 
             try
@@ -146,7 +149,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The new revision.</returns>
     /// <exception cref="NatsKvRevisionConflictException">The key is at another revision; the exception carries both.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> UpdateAsync(NatsKvConfigKey key, string value, ulong expectedRevision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -177,7 +180,7 @@ public sealed partial class NatsKvConfigClient
     /// <paramref name="expectedRevision"/>): nothing is written then.
     /// </returns>
     /// <exception cref="NatsKvRevisionConflictException">The key is not at <paramref name="expectedRevision"/>.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong?> DeleteAsync(NatsKvConfigKey key, ulong? expectedRevision = null, CancellationToken cancellationToken = default)
     {
         var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
@@ -228,7 +231,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The purge marker's revision.</returns>
     /// <exception cref="NatsKvRevisionConflictException">The key is not at <paramref name="expectedRevision"/>.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> PurgeAsync(NatsKvConfigKey key, ulong? expectedRevision = null, CancellationToken cancellationToken = default)
     {
         var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);

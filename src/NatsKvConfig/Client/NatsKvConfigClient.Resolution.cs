@@ -19,7 +19,7 @@ public sealed partial class NatsKvConfigClient
     /// only, no values). The single-key methods (<see cref="PutAsync"/>, <see cref="GetAsync"/>, …) are cheaper: they
     /// use the key as typed when it holds a value, and list keys only when it does not.
     /// </remarks>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public Task<NatsKvConfigKeyResolution> ResolveKeyAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default) =>
         ResolveAsync(key, lookForOthers: true, cancellationToken);
 
@@ -157,7 +157,7 @@ public sealed partial class NatsKvConfigClient
         catch (NATS.Client.JetStream.NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
-            throw new NatsKvBucketNotFoundException(Bucket, exception, false);
+            throw NatsKvConfigNotFoundException.BucketMissing(Bucket, exception);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed partial class NatsKvConfigClient
     /// A section holds the keys under its own key, matched as NATS matches keys, case-sensitively: section
     /// <c>Database</c> is the key <c>Database</c> and the keys <c>Database.*</c>, not <c>database.host</c>.
     /// </remarks>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<IConfiguration> GetSectionAsync(string? section, CancellationToken cancellationToken = default)
     {
         var scope = SectionScope.For(section);
@@ -33,7 +33,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="section">A configuration path; empty or <see langword="null"/> for everything.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The bound object, or <see langword="null"/> when the section has no values.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     /// <exception cref="InvalidOperationException">A value cannot be converted to its property's type.</exception>
     [RequiresUnreferencedCode(ObjectFlattener.ReflectionWarning)]
     [RequiresDynamicCode(ObjectFlattener.ReflectionWarning)]
@@ -59,7 +59,7 @@ public sealed partial class NatsKvConfigClient
     /// </remarks>
     /// <exception cref="ArgumentException">The value repeats a configuration path (dictionary keys differing only in case).</exception>
     /// <exception cref="NatsKvRevisionConflictException">A key of the section changed while writing.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     [RequiresUnreferencedCode(ObjectFlattener.ReflectionWarning)]
     [RequiresDynamicCode(ObjectFlattener.ReflectionWarning)]
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ by a required JsonTypeInfo; only the trailing CancellationToken is optional, as everywhere.")]
@@ -108,7 +108,7 @@ public sealed partial class NatsKvConfigClient
     /// names the others; a replace deletes none of them.
     /// </remarks>
     /// <exception cref="ArgumentException">A path is empty, outside the section, or given twice (ignoring case).</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigPlan> PlanSectionAsync(string? section, IEnumerable<KeyValuePair<string, string?>> values, bool removeMissing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);

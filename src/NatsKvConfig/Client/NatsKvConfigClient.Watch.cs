@@ -13,7 +13,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="section">A configuration path; empty or <see langword="null"/> for everything.</param>
     /// <param name="cancellationToken">Ends the watch.</param>
     /// <returns>The changes; ordered by revision, except that a change of the section's own key may come out of order with its children's.</returns>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async IAsyncEnumerable<NatsKvConfigEntry> WatchAsync(string? section = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
@@ -48,7 +48,7 @@ public sealed partial class NatsKvConfigClient
         }
         catch (Exception exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
-            writer.TryComplete(new NatsKvBucketNotFoundException(Bucket, exception, false));
+            writer.TryComplete(NatsKvConfigNotFoundException.BucketMissing(Bucket, exception));
         }
         catch (Exception exception)
         {

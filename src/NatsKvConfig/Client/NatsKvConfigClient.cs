@@ -16,9 +16,9 @@ namespace NatsKvConfig;
 /// <para>
 /// The client works with one bucket, optionally only with the keys under a key prefix, and uses the same key
 /// mapping as the provider (<see cref="NatsKvKeyMapper"/>): what it writes at <c>Logging:LogLevel:Default</c> is what
-/// <c>configuration["Logging:LogLevel:Default"]</c> reads. Keys are given as <see cref="NatsKvConfigKey"/>, which
-/// converts from a configuration path (<c>database:host</c>) or a NATS key (<c>database.host</c>); sections as
-/// configuration paths (empty or <see langword="null"/> for everything).
+/// <c>configuration["Logging:LogLevel:Default"]</c> reads. Keys are given as <see cref="NatsKvConfigKey"/>, made
+/// with <see cref="NatsKvConfigKey.Parse"/> from a configuration path (<c>database:host</c>) or a NATS key
+/// (<c>database.host</c>); sections as configuration paths (empty or <see langword="null"/> for everything).
 /// </para>
 /// <para>
 /// Writes of many keys (imports, section writes, rollbacks) are planned first, as a <see cref="NatsKvConfigPlan"/>
@@ -105,7 +105,7 @@ public sealed partial class NatsKvConfigClient
     /// <param name="cancellationToken">Stops writing; changes already made stay.</param>
     /// <returns>The plan and the revisions written.</returns>
     /// <exception cref="NatsKvRevisionConflictException">A key moved since the plan was made; the other changes may have been made.</exception>
-    /// <exception cref="NatsKvBucketNotFoundException">The bucket does not exist.</exception>
+    /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<NatsKvConfigApplyResult> ApplyAsync(NatsKvConfigPlan plan, IProgress<NatsKvConfigProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -150,14 +150,14 @@ public sealed partial class NatsKvConfigClient
         }
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
-            throw new NatsKvBucketNotFoundException(Bucket, exception, false);
+            throw NatsKvConfigNotFoundException.BucketMissing(Bucket, exception);
         }
 
         Volatile.Write(ref _store, store);
         return store;
     }
 
-    /// <summary>Runs a read, turning "stream not found" into <see cref="NatsKvBucketNotFoundException"/>.</summary>
+    /// <summary>Runs a read, turning "stream not found" into <see cref="NatsKvConfigNotFoundException"/>.</summary>
     private async Task<T> ReadAsync<T>(Func<INatsKVStore, Task<T>> read, CancellationToken cancellationToken)
     {
         var store = await GetStoreAsync(cancellationToken).ConfigureAwait(false);
@@ -168,7 +168,7 @@ public sealed partial class NatsKvConfigClient
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
-            throw new NatsKvBucketNotFoundException(Bucket, exception, false);
+            throw NatsKvConfigNotFoundException.BucketMissing(Bucket, exception);
         }
     }
 
@@ -208,7 +208,7 @@ public sealed partial class NatsKvConfigClient
             {
                 var actual = await CurrentRevisionAsync(key, cancellationToken).ConfigureAwait(false);
                 Log.RevisionConflict(_logger, Bucket, key, expectedRevision ?? 0, actual);
-                throw new NatsKvRevisionConflictException(Bucket, key, expectedRevision ?? 0, actual, exception);
+                throw NatsKvRevisionConflictException.NotAt(Bucket, key, expectedRevision ?? 0, actual, exception);
             }
 
             throw exception;
@@ -226,7 +226,7 @@ public sealed partial class NatsKvConfigClient
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
-            throw new NatsKvBucketNotFoundException(Bucket, cause, false);
+            throw NatsKvConfigNotFoundException.BucketMissing(Bucket, cause);
         }
     }
 
@@ -240,7 +240,7 @@ public sealed partial class NatsKvConfigClient
         }
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
-            throw new NatsKvBucketNotFoundException(Bucket, exception, false);
+            throw NatsKvConfigNotFoundException.BucketMissing(Bucket, exception);
         }
     }
 

@@ -6,11 +6,11 @@ namespace NatsKvConfig;
 /// </summary>
 /// <remarks>
 /// Make one from a configuration path (<see cref="FromPath"/>), from a NATS key (<see cref="FromKey"/>), or
-/// from either (<see cref="Parse"/>, and the implicit conversion from <see cref="string"/>): text containing
-/// <c>:</c> is a configuration path, anything else a NATS key. So <c>database:host</c> and
-/// <c>database.host</c> are the same entry, and <c>Logging:LogLevel:Microsoft.AspNetCore</c> is the key
-/// <c>Logging.LogLevel.Microsoft=2EAspNetCore</c>. A one-segment path holding characters a key cannot
-/// (<c>my setting</c>) needs <see cref="FromPath"/>.
+/// from either (<see cref="Parse"/>; <see cref="TryParse"/> for text a user typed): text containing <c>:</c> is a
+/// configuration path, anything else a NATS key. So <c>database:host</c> and <c>database.host</c> are the same
+/// entry, and <c>Logging:LogLevel:Microsoft.AspNetCore</c> is the key <c>Logging.LogLevel.Microsoft=2EAspNetCore</c>.
+/// A one-segment path holding characters a key cannot (<c>my setting</c>) needs <see cref="FromPath"/>. There is
+/// no implicit conversion from <see cref="string"/>: not every text names an entry, and a conversion must not throw.
 /// </remarks>
 public sealed class NatsKvConfigKey : IEquatable<NatsKvConfigKey>
 {
@@ -85,15 +85,6 @@ public sealed class NatsKvConfigKey : IEquatable<NatsKvConfigKey>
 
         return TryFromKey(keyOrPath, out result, out error);
     }
-
-    /// <summary>The entry named by a key or a path, as <see cref="Parse"/> reads it.</summary>
-    /// <param name="keyOrPath">A key (<c>database.host</c>) or a path (<c>database:host</c>).</param>
-    public static implicit operator NatsKvConfigKey(string keyOrPath) => Parse(keyOrPath);
-
-    /// <summary>The same as the implicit conversion: <see cref="Parse"/>.</summary>
-    /// <param name="keyOrPath">A key or a path.</param>
-    /// <returns>The entry's address.</returns>
-    public static NatsKvConfigKey FromString(string keyOrPath) => Parse(keyOrPath);
 
     /// <inheritdoc />
     public bool Equals(NatsKvConfigKey? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);

@@ -66,16 +66,16 @@ public sealed class NatsKvLock
 
     /// <summary>Acquires the lock <paramref name="name"/> if nobody holds it, without waiting.</summary>
     /// <param name="name">The lock's name, used as its key: a valid NATS KV key (letters, digits, <c>- _ / =</c>, and <c>.</c> between tokens).</param>
-    /// <param name="ct">Cancels the attempt.</param>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
     /// <returns>The handle of the held lock (dispose it to release), or null when someone else holds it.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid KV key.</exception>
     /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second or over 30 days).</exception>
     /// <exception cref="NatsException">The server could not be reached or refused a request.</exception>
-    public async Task<NatsKvLockHandle?> TryAcquireAsync(string name, CancellationToken ct = default)
+    public async Task<NatsKvLockHandle?> TryAcquireAsync(string name, CancellationToken cancellationToken = default)
     {
         ValidateName(name);
-        var lease = await ReadLeaseAsync(ct).ConfigureAwait(false);
-        var attempt = await AttemptAsync(name, LockOwner.NewValue(), lease, 0, ct).ConfigureAwait(false);
+        var lease = await ReadLeaseAsync(cancellationToken).ConfigureAwait(false);
+        var attempt = await AttemptAsync(name, LockOwner.NewValue(), lease, 0, cancellationToken).ConfigureAwait(false);
         switch (attempt.Kind)
         {
             case AttemptKind.Acquired:
@@ -101,15 +101,15 @@ public sealed class NatsKvLock
     /// </summary>
     /// <param name="name">The lock's name, used as its key: a valid NATS KV key (letters, digits, <c>- _ / =</c>, and <c>.</c> between tokens).</param>
     /// <param name="wait">How long to wait; <see cref="TimeSpan.Zero"/> tries once, <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
-    /// <param name="ct">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The handle of the held lock; dispose it to release the lock.</returns>
     /// <exception cref="TimeoutException">The lock was not acquired within <paramref name="wait"/> (the inner exception is the last failure to reach the server, if any).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid KV key.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="wait"/> is negative (other than infinite).</exception>
     /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second or over 30 days).</exception>
     /// <exception cref="NatsException">The bucket's settings could not be read when starting.</exception>
-    public async Task<NatsKvLockHandle> AcquireAsync(string name, TimeSpan wait, CancellationToken ct = default)
+    public async Task<NatsKvLockHandle> AcquireAsync(string name, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         ValidateName(name);
         if (wait < TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan)
@@ -118,9 +118,9 @@ public sealed class NatsKvLock
         }
 
         var started = _time.GetTimestamp();
-        var lease = await ReadLeaseAsync(ct).ConfigureAwait(false);
+        var lease = await ReadLeaseAsync(cancellationToken).ConfigureAwait(false);
         var value = LockOwner.NewValue();
-        var attempt = await AttemptAsync(name, value, lease, 0, ct).ConfigureAwait(false);
+        var attempt = await AttemptAsync(name, value, lease, 0, cancellationToken).ConfigureAwait(false);
         if (attempt.Handle is { } acquired)
         {
             return acquired;
@@ -131,12 +131,12 @@ public sealed class NatsKvLock
             throw TimedOut(name, wait, attempt.Error);
         }
 
-        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = Channel.CreateUnbounded<KeyEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var watch = WatchAsync(name, attempt.SeenRevision + 1, events.Writer, lease, stopWatching.Token);
         try
         {
-            return await WaitAsync(name, value, lease, attempt, events.Reader, started, wait, ct).ConfigureAwait(false);
+            return await WaitAsync(name, value, lease, attempt, events.Reader, started, wait, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -165,7 +165,7 @@ public sealed class NatsKvLock
     }
 
     private async Task<NatsKvLockHandle> WaitAsync(
-        string name, byte[] value, LockLease lease, Attempt attempt, ChannelReader<KeyEvent> events, long started, TimeSpan wait, CancellationToken ct)
+        string name, byte[] value, LockLease lease, Attempt attempt, ChannelReader<KeyEvent> events, long started, TimeSpan wait, CancellationToken cancellationToken)
     {
         var seen = attempt.SeenRevision;
         var held = attempt.Kind == AttemptKind.Held ? attempt : default(Attempt?);
@@ -196,7 +196,7 @@ public sealed class NatsKvLock
             var sleep = remaining == Timeout.InfiniteTimeSpan || recheck < remaining ? recheck : remaining;
             var deleted = default(ulong?);
             var retry = false;
-            using (var timer = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timer.CancelAfter(sleep > TimeSpan.Zero ? sleep : TimeSpan.Zero);
                 try
@@ -232,7 +232,7 @@ public sealed class NatsKvLock
                         }
                     }
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     retry = true; // the lease timer (or the wait) ran out
                 }
@@ -248,7 +248,7 @@ public sealed class NatsKvLock
                 continue; // the wait is over: report the timeout above
             }
 
-            attempt = await AttemptAsync(name, value, lease, deleted ?? 0, ct).ConfigureAwait(false);
+            attempt = await AttemptAsync(name, value, lease, deleted ?? 0, cancellationToken).ConfigureAwait(false);
             switch (attempt.Kind)
             {
                 case AttemptKind.Acquired:
@@ -276,7 +276,7 @@ public sealed class NatsKvLock
     /// read the key to find out why: deleted or gone (write again at its revision), ours after a lost reply
     /// (confirm it), expired by the server's clock (take it over at its revision), or held (give up for now).
     /// </summary>
-    private async Task<Attempt> AttemptAsync(string name, byte[] value, LockLease lease, ulong expected, CancellationToken ct)
+    private async Task<Attempt> AttemptAsync(string name, byte[] value, LockLease lease, ulong expected, CancellationToken cancellationToken)
     {
         ulong seen = 0;
         ulong staleRevision = 0;
@@ -284,7 +284,7 @@ public sealed class NatsKvLock
         for (var round = 0; round < MaxRounds; round++)
         {
             var sentAt = _time.GetTimestamp();
-            var write = await _keys.WriteAsync(name, value, expected, lease.MessageTtl, ct).ConfigureAwait(false);
+            var write = await _keys.WriteAsync(name, value, expected, lease.MessageTtl, cancellationToken).ConfigureAwait(false);
             if (write.Outcome == LockKeyStore.Outcome.Done)
             {
                 if (staleRevision != 0 && expected == staleRevision)
@@ -304,7 +304,7 @@ public sealed class NatsKvLock
                 return new Attempt(AttemptKind.Failed, null, seen, default, write.Error);
             }
 
-            var read = await _keys.ReadAsync(name, _time, ct).ConfigureAwait(false);
+            var read = await _keys.ReadAsync(name, _time, cancellationToken).ConfigureAwait(false);
             seen = Math.Max(seen, read.Revision);
             switch (read.Kind)
             {
@@ -326,7 +326,7 @@ public sealed class NatsKvLock
                 // An earlier write of this acquisition was stored though its reply was lost. Renew it now, so the
                 // lease is counted from a write whose sending time we know.
                 var confirmSentAt = _time.GetTimestamp();
-                var confirm = await _keys.WriteAsync(name, value, read.Revision, lease.MessageTtl, ct).ConfigureAwait(false);
+                var confirm = await _keys.WriteAsync(name, value, read.Revision, lease.MessageTtl, cancellationToken).ConfigureAwait(false);
                 if (confirm.Outcome == LockKeyStore.Outcome.Done)
                 {
                     Log.LostReplyAdopted(_logger, name, _keys.Bucket, read.Revision);
@@ -361,9 +361,9 @@ public sealed class NatsKvLock
     private Attempt Acquired(string name, byte[] value, LockLease lease, ulong fencingToken, ulong revision, long sentAt) =>
         new(AttemptKind.Acquired, NatsKvLockHandle.Start(name, _keys, lease, value, fencingToken, revision, sentAt, _logger, _time), revision, default, null);
 
-    private async Task<LockLease> ReadLeaseAsync(CancellationToken ct)
+    private async Task<LockLease> ReadLeaseAsync(CancellationToken cancellationToken)
     {
-        var lease = await LockLease.ReadAsync(_keys.Store, _clock, _time, ct).ConfigureAwait(false);
+        var lease = await LockLease.ReadAsync(_keys.Store, _clock, _time, cancellationToken).ConfigureAwait(false);
         if (lease.MessageTtl is { } ttl && Interlocked.Exchange(ref _ttlLogged, 1) == 0)
         {
             Log.UsingMessageTtl(_logger, _keys.Bucket, (long)ttl.TotalSeconds, _keys.Store.JetStreamContext.Connection.ServerInfo?.Version);
@@ -373,30 +373,30 @@ public sealed class NatsKvLock
     }
 
     /// <summary>Watches the key from <paramref name="fromRevision"/> on, restarting after failures, until cancelled.</summary>
-    private async Task WatchAsync(string name, ulong fromRevision, ChannelWriter<KeyEvent> events, LockLease lease, CancellationToken ct)
+    private async Task WatchAsync(string name, ulong fromRevision, ChannelWriter<KeyEvent> events, LockLease lease, CancellationToken cancellationToken)
     {
         var next = fromRevision;
         var failures = 0;
-        while (!ct.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 var opts = new NatsKVWatchOpts { ResumeAtRevision = next, MetaOnly = true };
-                await foreach (var entry in _keys.Store.WatchAsync(name, NatsRawSerializer<byte[]>.Default, opts, ct).ConfigureAwait(false))
+                await foreach (var entry in _keys.Store.WatchAsync(name, NatsRawSerializer<byte[]>.Default, opts, cancellationToken).ConfigureAwait(false))
                 {
                     failures = 0;
                     next = entry.Revision + 1;
                     events.TryWrite(new KeyEvent(entry.Revision, entry.Operation, entry.Created, _time.GetTimestamp(), false));
                 }
 
-                if (ct.IsCancellationRequested)
+                if (cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }
 
                 throw new NatsKVException("The watch ended.");
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -409,7 +409,7 @@ public sealed class NatsKvLock
                 events.TryWrite(new KeyEvent(0, default, default, 0, true));
                 try
                 {
-                    await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -94,9 +94,7 @@ public sealed record JsonExpansionLimits
         _ => outcome.ToString(),
     };
 
-    private static int Positive(int value, string name)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
-        return value;
-    }
+    // Thrown from an init accessor, whose parameter is "value" (as the framework's setters do); the message names the limit.
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"{name} must be positive; it is {value}.");
 }

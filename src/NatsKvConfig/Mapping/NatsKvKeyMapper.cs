@@ -33,7 +33,8 @@ public static class NatsKvKeyMapper
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/.");
 
     /// <summary>The characters a key token may hold without escaping, as shown in error messages.</summary>
-    public const string AllowedKeyCharacters = "A-Z a-z 0-9 - _ / = (and . between tokens)";
+    /// <remarks>Display text, not a contract: internal so its wording can change without breaking callers.</remarks>
+    internal const string AllowedKeyCharacters = "A-Z a-z 0-9 - _ / = (and . between tokens)";
 
     /// <summary>Maps a configuration path to the NATS KV key that stores it.</summary>
     /// <param name="path">A configuration path such as <c>database:host</c>.</param>

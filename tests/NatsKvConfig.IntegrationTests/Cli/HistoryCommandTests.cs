@@ -61,7 +61,7 @@ public class HistoryCommandTests
         await bucket.PutAsync("timeout", "3000");
 
         var dryRun = (await CliRun.Async(server.Url, "rollback", bucket.Name, "timeout", "--to", good.ToString(CultureInfo.InvariantCulture), "--dry-run")).Ok();
-        Assert.Equal("3000", (await ClientBucket.NewClient(bucket).GetAsync("timeout"))!.Value);
+        Assert.Equal("3000", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("timeout")))!.Value);
         var output = (await CliRun.Async(server.Url, "rollback", bucket.Name, "timeout", "--to", good.ToString(CultureInfo.InvariantCulture))).Ok();
 
         Assert.Contains("~ timeout", dryRun);
@@ -69,7 +69,7 @@ public class HistoryCommandTests
         Assert.Contains("    + 30", dryRun);
         Assert.Contains("nothing written", dryRun);
         Assert.Contains("now at revision 3", output);
-        Assert.Equal("30", (await ClientBucket.NewClient(bucket).GetAsync("timeout"))!.Value);
+        Assert.Equal("30", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("timeout")))!.Value);
     }
 
     [Fact]
@@ -79,14 +79,42 @@ public class HistoryCommandTests
         await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
         (await CliRun.Async(server.Url, "bucket", "add", bucket.Name, "--history", "2")).Ok();
         var client = ClientBucket.NewClient(bucket);
-        var first = await client.PutAsync("a", "1");
-        await client.PutAsync("a", "2");
-        await client.PutAsync("a", "3");
+        var first = await client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
+        await client.PutAsync(NatsKvConfigKey.Parse("a"), "2");
+        await client.PutAsync(NatsKvConfigKey.Parse("a"), "3");
 
         var line = (await CliRun.Async(server.Url, "rollback", bucket.Name, "a", "--to", first.ToString(CultureInfo.InvariantCulture))).Fails(2);
 
         Assert.Contains("older than the history", line);
-        Assert.Equal("3", (await client.GetAsync("a"))!.Value);
+        Assert.Equal("3", (await client.GetAsync(NatsKvConfigKey.Parse("a")))!.Value);
+    }
+
+    [Fact]
+    public async Task Rollback_or_restore_to_a_revision_newer_than_the_bucket_exits_with_2_naming_the_last()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        var last = await bucket.PutAsync("a", "1");
+        var tooNew = (last + 100).ToString(CultureInfo.InvariantCulture);
+
+        var rollback = (await CliRun.Async(server.Url, "rollback", bucket.Name, "a", "--to", tooNew)).Fails(2);
+        var dryRun = (await CliRun.Async(server.Url, "rollback", bucket.Name, "a", "--to", tooNew, "--dry-run")).Fails(2);
+        var restore = (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "", "--revision", tooNew)).Fails(2);
+
+        Assert.Equal($"error: Revision {tooNew} is newer than the last revision of NATS KV bucket '{bucket.Name}', {last}.", rollback);
+        Assert.Equal(rollback, dryRun);
+        Assert.Equal(rollback, restore);
+        Assert.Equal("1", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("a")))!.Value);
+    }
+
+    [Fact]
+    public async Task Rollback_to_revision_0_is_a_usage_error()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+
+        (await CliRun.Async(server.Url, "rollback", bucket.Name, "a", "--to", "0")).Fails(1);
     }
 
     [Fact]
@@ -105,7 +133,7 @@ public class HistoryCommandTests
         Assert.Equal(line, dryRun);
         Assert.Equal(3, json.ExitCode);
         Assert.DoesNotContain("00:02:00", line);
-        Assert.Equal(current, (await ClientBucket.NewClient(bucket).GetAsync("Checkout:Timeout"))!.Revision);
+        Assert.Equal(current, (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("Checkout:Timeout")))!.Revision);
     }
 
     [Fact]
@@ -123,7 +151,7 @@ public class HistoryCommandTests
         Assert.Equal(["Checkout.Timeout"], plan.RootElement.GetProperty("deletedKeys").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("- Checkout:Timeout (was 00:02:00; deletes key Checkout.Timeout)", output);
         Assert.Contains("0 added, 0 changed, 1 removed", output);
-        Assert.Null(await ClientBucket.NewClient(bucket).GetAsync("Checkout:Timeout"));
+        Assert.Null(await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("Checkout:Timeout")));
     }
 
     [Fact]
@@ -176,14 +204,14 @@ public class HistoryCommandTests
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         var client = ClientBucket.NewClient(bucket);
-        await client.PutAsync("app:mode", "calm");
-        var then = (await client.GetAsync("app:mode"))!.Created;
+        await client.PutAsync(NatsKvConfigKey.Parse("app:mode"), "calm");
+        var then = (await client.GetAsync(NatsKvConfigKey.Parse("app:mode")))!.Created;
         await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > then.AddMilliseconds(50), "the clock moved past the first write");
-        await client.PutAsync("app:mode", "panic");
+        await client.PutAsync(NatsKvConfigKey.Parse("app:mode"), "panic");
 
         (await CliRun.Async(server.Url, "restore", bucket.Name, "--prefix", "app", "--at", then.AddMilliseconds(1).ToString("O"))).Ok();
 
-        Assert.Equal("calm", (await client.GetAsync("app:mode"))!.Value);
+        Assert.Equal("calm", (await client.GetAsync(NatsKvConfigKey.Parse("app:mode")))!.Value);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class KeyCommandTests
         var lines = get.TrimEnd('\n').Split('\n');
         Assert.Equal("db1.internal", lines[^1]);
         Assert.Contains("database.host (database:host) revision 1, put", lines[0]);
-        Assert.Equal("db1.internal", (await ClientBucket.NewClient(bucket).GetAsync("database:host"))!.Value);
+        Assert.Equal("db1.internal", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("database:host")))!.Value);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class KeyCommandTests
         Assert.Contains($"at revision {written}", conflict);
         Assert.Contains($"expected revision {current}", conflict);
         Assert.DoesNotContain("value-that-lost-zq", conflict); // keys and revisions, never values
-        Assert.Equal("2", (await ClientBucket.NewClient(bucket).GetAsync("a"))!.Value);
+        Assert.Equal("2", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("a")))!.Value);
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public class KeyCommandTests
         (await CliRun.Async(server.Url, "put", bucket.Name, "a", "first", "--expect-revision", "0")).Ok();
         (await CliRun.Async(server.Url, "put", bucket.Name, "a", "second", "--expect-revision", "0")).Fails(3);
 
-        Assert.Equal("first", (await ClientBucket.NewClient(bucket).GetAsync("a"))!.Value);
+        Assert.Equal("first", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("a")))!.Value);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public class KeyCommandTests
 
         (await CliRun.Async(env, "{\n  \"a\": 1\n}\n", "put", bucket.Name, "doc", "-")).Ok();
 
-        Assert.Equal("{\n  \"a\": 1\n}\n", (await ClientBucket.NewClient(bucket).GetAsync("doc"))!.Value);
+        Assert.Equal("{\n  \"a\": 1\n}\n", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("doc")))!.Value);
     }
 
     [Fact]
@@ -197,8 +197,8 @@ public class KeyCommandTests
 
         Assert.StartsWith("a deleted at revision 2", deleted);
         Assert.Contains("nothing to delete", again);
-        Assert.Null(await ClientBucket.NewClient(bucket).GetAsync("a"));
-        Assert.Equal(2, (await ClientBucket.NewClient(bucket).GetHistoryAsync("a")).Count);
+        Assert.Null(await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("a")));
+        Assert.Equal(2, (await ClientBucket.NewClient(bucket).GetHistoryAsync(NatsKvConfigKey.Parse("a"))).Count);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public class KeyCommandTests
 
         (await CliRun.Async(server.Url, "del", bucket.Name, "a", "--expect-revision", old.ToString(CultureInfo.InvariantCulture))).Fails(3);
 
-        Assert.Equal("2", (await ClientBucket.NewClient(bucket).GetAsync("a"))!.Value);
+        Assert.Equal("2", (await ClientBucket.NewClient(bucket).GetAsync(NatsKvConfigKey.Parse("a")))!.Value);
     }
 
     [Fact]
@@ -224,7 +224,7 @@ public class KeyCommandTests
 
         (await CliRun.Async(server.Url, "del", bucket.Name, "a", "--purge")).Ok();
 
-        var history = await ClientBucket.NewClient(bucket).GetHistoryAsync("a");
+        var history = await ClientBucket.NewClient(bucket).GetHistoryAsync(NatsKvConfigKey.Parse("a"));
         Assert.Equal(NatsKvConfigOperation.Purge, Assert.Single(history).Operation);
     }
 }

@@ -20,7 +20,7 @@ public class BucketTests
             Storage = NatsKvBucketStorage.Memory,
             Description = "app settings",
         });
-        await client.PutAsync("a", "1");
+        await client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
         var updated = await client.EnsureBucketAsync(new NatsKvBucketSettings { History = 20, Storage = NatsKvBucketStorage.Memory });
         var info = await client.GetBucketInfoAsync();
 
@@ -36,7 +36,7 @@ public class BucketTests
         Assert.Equal(1, info.Entries);
         Assert.Equal(1, info.Keys);
         Assert.Equal(1UL, info.LastRevision);
-        Assert.Equal("1", (await client.GetAsync("a"))!.Value); // updating the settings kept the data
+        Assert.Equal("1", (await client.GetAsync(NatsKvConfigKey.Parse("a")))!.Value); // updating the settings kept the data
     }
 
     [Fact]
@@ -63,7 +63,8 @@ public class BucketTests
 
         var exception = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { History = history }));
 
-        Assert.Equal("History", exception.ParamName);
+        Assert.Equal("settings", exception.ParamName);
+        Assert.StartsWith("History ", exception.Message, StringComparison.Ordinal);
         Assert.Contains("between 1 and 64", exception.Message, StringComparison.Ordinal);
     }
 
@@ -72,9 +73,15 @@ public class BucketTests
     {
         await using var b = await ClientBucket.CreateAsync();
 
-        Assert.Equal("MaxAge", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { MaxAge = TimeSpan.FromSeconds(-1) }))).ParamName);
-        Assert.Equal("Replicas", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { Replicas = 0 }))).ParamName);
-        Assert.Equal("MaxBytes", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { MaxBytes = 0 }))).ParamName);
+        var maxAge = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { MaxAge = TimeSpan.FromSeconds(-1) }));
+        var replicas = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { Replicas = 0 }));
+        var maxBytes = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => b.Client.EnsureBucketAsync(new NatsKvBucketSettings { MaxBytes = 0 }));
+
+        // The parameter is the settings object; the message names the setting.
+        Assert.All([maxAge, replicas, maxBytes], exception => Assert.Equal("settings", exception.ParamName));
+        Assert.StartsWith("MaxAge ", maxAge.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Replicas ", replicas.Message, StringComparison.Ordinal);
+        Assert.StartsWith("MaxBytes ", maxBytes.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,6 +119,9 @@ public class BucketTests
         await using var connection = new NATS.Client.Core.NatsConnection(server.ClientOpts);
         var client = new NatsKvConfigClient(connection, new NatsKvConfigClientOptions { Bucket = BucketNames.Unique("missing") });
 
-        await Assert.ThrowsAsync<NatsKvBucketNotFoundException>(() => client.GetBucketInfoAsync());
+        var exception = await Assert.ThrowsAsync<NatsKvConfigNotFoundException>(() => client.GetBucketInfoAsync());
+
+        Assert.Equal(client.Bucket, exception.Bucket);
+        Assert.Null(exception.Key);
     }
 }

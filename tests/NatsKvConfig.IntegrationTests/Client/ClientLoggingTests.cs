@@ -14,9 +14,9 @@ public class ClientLoggingTests
         var client = ClientBucket.NewClient(bucket, o => o.LoggerFactory = factory);
 
         await client.EnsureBucketAsync();
-        var revision = await client.PutAsync("db:password", "hunter2-secret");
+        var revision = await client.PutAsync(NatsKvConfigKey.Parse("db:password"), "hunter2-secret");
         await client.ImportAsync("""{"db": {"password": "hunter3-secret", "user": "admin-secret"}}""");
-        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => client.UpdateAsync("db:password", "hunter4-secret", revision));
+        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => client.UpdateAsync(NatsKvConfigKey.Parse("db:password"), "hunter4-secret", revision));
 
         Assert.True(logs.Has(8001), "the bucket change is logged");
         Assert.True(logs.Has(8002), "the import is logged");

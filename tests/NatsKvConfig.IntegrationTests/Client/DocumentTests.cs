@@ -71,12 +71,12 @@ public class DocumentTests
     public async Task Import_under_a_section_and_export_of_that_section_round_trip()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("other", "x");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("other"), "x");
 
         await b.Client.ImportAsync(AspNetDefault, new NatsKvConfigImportOptions { Section = "apps:web" });
         var export = await b.Client.ExportAsync("apps:web");
 
-        Assert.Equal("Warning", (await b.Client.GetAsync("apps:web:Logging:LogLevel:Microsoft.AspNetCore"))!.Value);
+        Assert.Equal("Warning", (await b.Client.GetAsync(NatsKvConfigKey.Parse("apps:web:Logging:LogLevel:Microsoft.AspNetCore")))!.Value);
         Assert.Equal(Paths(ReadJson(AspNetDefault)), Paths(ReadJson(export.Json)));
         Assert.Equal(3, export.PathCount);
         Assert.Equal("apps:web", export.Section);
@@ -86,18 +86,18 @@ public class DocumentTests
     public async Task Merge_keeps_keys_the_document_lacks_and_replace_deletes_them()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("AllowedHosts", "example.com");
-        await b.Client.PutAsync("Extra:Key", "keep me?");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("AllowedHosts"), "example.com");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("Extra:Key"), "keep me?");
 
         var merged = await b.Client.ImportAsync(AspNetDefault);
         Assert.Equal(["AllowedHosts"], merged.Plan.Updated.Select(c => c.Key));
         Assert.Empty(merged.Plan.Removed);
-        Assert.Equal("keep me?", (await b.Client.GetAsync("Extra:Key"))!.Value);
+        Assert.Equal("keep me?", (await b.Client.GetAsync(NatsKvConfigKey.Parse("Extra:Key")))!.Value);
 
         var replaced = await b.Client.ImportAsync(AspNetDefault, new NatsKvConfigImportOptions { Replace = true });
         Assert.Equal(["Extra.Key"], replaced.Plan.Removed.Select(c => c.Key));
         Assert.Equal(3, replaced.Plan.Unchanged);
-        Assert.Null(await b.Client.GetAsync("Extra:Key"));
+        Assert.Null(await b.Client.GetAsync(NatsKvConfigKey.Parse("Extra:Key")));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class DocumentTests
     {
         await using var b = await ClientBucket.CreateAsync();
         await b.Client.ImportAsync(AspNetDefault);
-        await b.Client.PutAsync("Stale", "old");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("Stale"), "old");
         var revision = (await b.Client.GetBucketInfoAsync()).LastRevision;
         var changed = AspNetDefault.Replace("\"*\"", "\"example.com\"", StringComparison.Ordinal).Replace("\"AllowedHosts\"", "\"New\": \"1\", \"AllowedHosts\"", StringComparison.Ordinal);
 
@@ -172,8 +172,8 @@ public class DocumentTests
     public async Task Export_skips_a_value_that_sits_beside_children_and_says_so()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("a", "value");
-        await b.Client.PutAsync("a:b", "child");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "value");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a:b"), "child");
 
         var export = await b.Client.ExportAsync();
 

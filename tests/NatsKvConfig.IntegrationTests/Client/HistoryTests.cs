@@ -6,13 +6,13 @@ public class HistoryTests
     public async Task A_keys_history_lists_every_put_and_delete_oldest_first()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var r1 = await b.Client.PutAsync("db:host", "one");
-        await b.Client.PutAsync("other", "x");
-        var r2 = await b.Client.PutAsync("db:host", "two");
-        var r3 = await b.Client.DeleteAsync("db:host");
-        var r4 = await b.Client.PutAsync("db:host", "three");
+        var r1 = await b.Client.PutAsync(NatsKvConfigKey.Parse("db:host"), "one");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("other"), "x");
+        var r2 = await b.Client.PutAsync(NatsKvConfigKey.Parse("db:host"), "two");
+        var r3 = await b.Client.DeleteAsync(NatsKvConfigKey.Parse("db:host"));
+        var r4 = await b.Client.PutAsync(NatsKvConfigKey.Parse("db:host"), "three");
 
-        var history = await b.Client.GetHistoryAsync("db.host");
+        var history = await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("db.host"));
 
         Assert.Equal([r1, r2, r3!.Value, r4], history.Select(e => e.Revision));
         Assert.Equal(["one", "two", null, "three"], history.Select(e => e.Value));
@@ -25,21 +25,21 @@ public class HistoryTests
     public async Task The_history_of_a_key_never_written_is_empty()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("a", "1");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
 
-        Assert.Empty(await b.Client.GetHistoryAsync("b"));
+        Assert.Empty(await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("b")));
     }
 
     [Fact]
     public async Task A_sections_history_is_one_timeline_of_all_its_keys()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("db:host", "h1");
-        await b.Client.PutAsync("cache:size", "1");
-        await b.Client.PutAsync("db:port", "1");
-        await b.Client.PutAsync("db", """{"pool":5}""");
-        await b.Client.PutAsync("db:host", "h2");
-        await b.Client.PutAsync("dbx", "not in the section");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("db:host"), "h1");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("cache:size"), "1");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("db:port"), "1");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("db"), """{"pool":5}""");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("db:host"), "h2");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("dbx"), "not in the section");
 
         var history = await b.Client.GetSectionHistoryAsync("db");
 
@@ -52,14 +52,14 @@ public class HistoryTests
     public async Task The_value_at_a_revision_comes_from_the_keys_history()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var r1 = await b.Client.PutAsync("a", "1");
-        var other = await b.Client.PutAsync("b", "x");
-        await b.Client.PutAsync("a", "2");
-        var deleted = await b.Client.DeleteAsync("a");
+        var r1 = await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
+        var other = await b.Client.PutAsync(NatsKvConfigKey.Parse("b"), "x");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "2");
+        var deleted = await b.Client.DeleteAsync(NatsKvConfigKey.Parse("a"));
 
-        Assert.Equal("1", (await b.Client.GetRevisionAsync("a", r1))!.Value);
-        Assert.Null(await b.Client.GetRevisionAsync("a", other)); // a revision of another key
-        var marker = await b.Client.GetRevisionAsync("a", deleted!.Value);
+        Assert.Equal("1", (await b.Client.GetRevisionAsync(NatsKvConfigKey.Parse("a"), r1))!.Value);
+        Assert.Null(await b.Client.GetRevisionAsync(NatsKvConfigKey.Parse("a"), other)); // a revision of another key
+        var marker = await b.Client.GetRevisionAsync(NatsKvConfigKey.Parse("a"), deleted!.Value);
         Assert.Equal(NatsKvConfigOperation.Delete, marker!.Operation);
         Assert.Null(marker.Value);
     }
@@ -68,12 +68,12 @@ public class HistoryTests
     public async Task A_revision_older_than_the_history_kept_is_a_history_limit_error()
     {
         await using var b = await ClientBucket.CreateAsync(settings: new NatsKvBucketSettings { History = 2 });
-        var r1 = await b.Client.PutAsync("a", "secret-1");
-        await b.Client.PutAsync("a", "secret-2");
-        var r3 = await b.Client.PutAsync("a", "secret-3");
+        var r1 = await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "secret-1");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "secret-2");
+        var r3 = await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "secret-3");
 
-        var history = await b.Client.GetHistoryAsync("a");
-        var exception = await Assert.ThrowsAsync<NatsKvHistoryLimitException>(() => b.Client.GetRevisionAsync("a", r1));
+        var history = await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("a"));
+        var exception = await Assert.ThrowsAsync<NatsKvHistoryLimitException>(() => b.Client.GetRevisionAsync(NatsKvConfigKey.Parse("a"), r1));
 
         Assert.Equal(2, history.Count);
         Assert.Equal("a", exception.Key);

@@ -11,12 +11,12 @@ public class KeyCaseTests
         await using var b = await ClientBucket.CreateAsync();
         var imported = await b.Client.ImportAsync("""{"Database": {"Host": "h1"}}""");
 
-        var revision = await b.Client.PutAsync("database.host", "h2");
+        var revision = await b.Client.PutAsync(NatsKvConfigKey.Parse("database.host"), "h2");
 
         Assert.Equal(["Database.Host"], (await b.Bucket.ReadAllAsync()).Keys);
         Assert.Equal("h2", (await b.Bucket.ReadAllAsync())["Database.Host"]);
         Assert.True(revision > imported.LastRevision);
-        var history = await b.Client.GetHistoryAsync("database:host");
+        var history = await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("database:host"));
         Assert.Equal(["h1", "h2"], history.Select(e => e.Value));
         Assert.All(history, e => Assert.Equal("Database.Host", e.Key));
     }
@@ -28,9 +28,9 @@ public class KeyCaseTests
         var first = await b.Bucket.PutAsync("Checkout.Timeout", "00:00:30");
         await b.Bucket.PutAsync("Checkout.Timeout", "00:02:00");
 
-        var entry = await b.Client.GetAsync("checkout:timeout");
-        var old = await b.Client.GetRevisionAsync("CHECKOUT.TIMEOUT", first);
-        var result = await b.Client.RollbackAsync("checkout.timeout", first);
+        var entry = await b.Client.GetAsync(NatsKvConfigKey.Parse("checkout:timeout"));
+        var old = await b.Client.GetRevisionAsync(NatsKvConfigKey.Parse("CHECKOUT.TIMEOUT"), first);
+        var result = await b.Client.RollbackAsync(NatsKvConfigKey.Parse("checkout.timeout"), first);
 
         Assert.Equal("Checkout.Timeout", entry!.Key);
         Assert.Equal("00:02:00", entry.Value);
@@ -46,22 +46,22 @@ public class KeyCaseTests
         await using var b = await ClientBucket.CreateAsync();
         var r1 = await b.Bucket.PutAsync("Feature.Flag", "on");
 
-        var exists = await Assert.ThrowsAsync<NatsKvKeyExistsException>(() => b.Client.CreateAsync("feature:flag", "x"));
-        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.UpdateAsync("FEATURE.FLAG", "x", 0));
-        var r2 = await b.Client.UpdateAsync("feature.flag", "off", r1);
-        var deleted = await b.Client.DeleteAsync("feature:flag");
-        var recreated = await b.Client.CreateAsync("feature:flag", "again");
-        var purged = await b.Client.PurgeAsync("feature.flag");
+        var exists = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.CreateAsync(NatsKvConfigKey.Parse("feature:flag"), "x"));
+        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.UpdateAsync(NatsKvConfigKey.Parse("FEATURE.FLAG"), "x", 0));
+        var r2 = await b.Client.UpdateAsync(NatsKvConfigKey.Parse("feature.flag"), "off", r1);
+        var deleted = await b.Client.DeleteAsync(NatsKvConfigKey.Parse("feature:flag"));
+        var recreated = await b.Client.CreateAsync(NatsKvConfigKey.Parse("feature:flag"), "again");
+        var purged = await b.Client.PurgeAsync(NatsKvConfigKey.Parse("feature.flag"));
 
         Assert.Equal("Feature.Flag", exists.Key);
         Assert.Equal(r1, conflict.ActualRevision);
         Assert.True(deleted > r2);
         Assert.True(recreated > deleted);
         Assert.True(purged > recreated);
-        var history = await b.Client.GetHistoryAsync("Feature.Flag");
+        var history = await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("Feature.Flag"));
         Assert.Equal(NatsKvConfigOperation.Purge, Assert.Single(history).Operation);
         Assert.Empty(await b.Bucket.ReadAllAsync());
-        Assert.Empty(await b.Client.GetHistoryAsync("feature.flag.other"));
+        Assert.Empty(await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("feature.flag.other")));
     }
 
     [Fact]
@@ -71,10 +71,10 @@ public class KeyCaseTests
         var first = await b.Bucket.PutAsync("Database.Host", "h1");
         await b.Bucket.DeleteAsync("Database.Host");
 
-        await b.Client.PutAsync("database:host", "h2");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("database:host"), "h2");
 
         Assert.Equal(["Database.Host"], (await b.Bucket.ReadAllAsync()).Keys);
-        var history = await b.Client.GetHistoryAsync("DATABASE:HOST");
+        var history = await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("DATABASE:HOST"));
         Assert.Equal([NatsKvConfigOperation.Put, NatsKvConfigOperation.Delete, NatsKvConfigOperation.Put], history.Select(e => e.Operation));
         Assert.Equal(first, history[0].Revision);
     }
@@ -86,9 +86,9 @@ public class KeyCaseTests
         await b.Bucket.PutAsync("Logging.LogLevel.Microsoft=2EAspNetCore", "Warning");
         await b.Bucket.PutAsync("Database.Port", "5432");
 
-        await b.Client.PutAsync("logging:loglevel:microsoft.aspnetcore", "Error");
-        await b.Client.PutAsync("database:host", "h1");
-        var resolution = await b.Client.ResolveKeyAsync("database:user");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("logging:loglevel:microsoft.aspnetcore"), "Error");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("database:host"), "h1");
+        var resolution = await b.Client.ResolveKeyAsync(NatsKvConfigKey.Parse("database:user"));
 
         var values = await b.Bucket.ReadAllAsync();
         Assert.Equal("Error", values["Logging.LogLevel.Microsoft=2EAspNetCore"]);
@@ -109,8 +109,8 @@ public class KeyCaseTests
         await b.Bucket.PutAsync("Database.Host", "h1-secret");
         var seen = await b.Bucket.PutAsync("database.host", "h2-secret");
 
-        var resolution = await b.Client.ResolveKeyAsync("DATABASE:HOST");
-        await b.Client.PutAsync("Database:HOST", "h3-secret");
+        var resolution = await b.Client.ResolveKeyAsync(NatsKvConfigKey.Parse("DATABASE:HOST"));
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("Database:HOST"), "h3-secret");
 
         Assert.Equal("database.host", resolution.Key.Key);
         Assert.Equal(seen, resolution.Entry!.Revision);
@@ -133,11 +133,11 @@ public class KeyCaseTests
         await b.Bucket.PutAsync("DATABASE.HOST", "old");
         await b.Bucket.DeleteAsync("DATABASE.HOST");
 
-        var resolution = await b.Client.ResolveKeyAsync("database:host");
+        var resolution = await b.Client.ResolveKeyAsync(NatsKvConfigKey.Parse("database:host"));
 
         Assert.Equal("Database.Host", resolution.Key.Key);
         Assert.Equal(["DATABASE.HOST"], resolution.OtherKeys);
-        Assert.Equal("h1", (await b.Client.GetAsync("database:host"))!.Value);
+        Assert.Equal("h1", (await b.Client.GetAsync(NatsKvConfigKey.Parse("database:host")))!.Value);
     }
 
     [Fact]
@@ -210,8 +210,8 @@ public class KeyCaseTests
         await b.Bucket.PutAsync("app.Database.Host", "mine");
         await b.Bucket.PutAsync("other.database.user", "theirs");
 
-        await b.Client.PutAsync("database:host", "mine2");
-        await b.Client.PutAsync("database:user", "mine3");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("database:host"), "mine2");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("database:user"), "mine3");
 
         Assert.Equal(
             new Dictionary<string, string> { ["app.Database.Host"] = "mine2", ["app.database.user"] = "mine3", ["other.database.user"] = "theirs" },

@@ -11,9 +11,9 @@ public class KeyTests
         await using var b = await ClientBucket.CreateAsync();
         var before = DateTimeOffset.UtcNow.AddSeconds(-5);
 
-        var revision = await b.Client.PutAsync("database:host", "db1");
+        var revision = await b.Client.PutAsync(NatsKvConfigKey.Parse("database:host"), "db1");
 
-        var byPath = await b.Client.GetAsync("database:host");
+        var byPath = await b.Client.GetAsync(NatsKvConfigKey.Parse("database:host"));
         var byKey = await b.Client.GetAsync(NatsKvConfigKey.FromKey("database.host"));
         Assert.NotNull(byPath);
         Assert.Equal("db1", byPath.Value);
@@ -30,12 +30,12 @@ public class KeyTests
     public async Task List_returns_the_live_keys_of_a_section_ordered_by_key_with_their_revisions()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var port = await b.Client.PutAsync("db:port", "5432");
-        var host = await b.Client.PutAsync("db:host", "h");
-        await b.Client.PutAsync("db:gone", "x");
-        await b.Client.DeleteAsync("db:gone");
-        await b.Client.PutAsync("dbx", "not in the section");
-        await b.Client.PutAsync("web:port", "80");
+        var port = await b.Client.PutAsync(NatsKvConfigKey.Parse("db:port"), "5432");
+        var host = await b.Client.PutAsync(NatsKvConfigKey.Parse("db:host"), "h");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("db:gone"), "x");
+        await b.Client.DeleteAsync(NatsKvConfigKey.Parse("db:gone"));
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("dbx"), "not in the section");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("web:port"), "80");
 
         var section = await b.Client.ListAsync("db");
         var all = await b.Client.ListAsync();
@@ -51,7 +51,7 @@ public class KeyTests
     {
         await using var b = await ClientBucket.CreateAsync();
 
-        await b.Client.PutAsync("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("Logging:LogLevel:Microsoft.AspNetCore"), "Warning");
 
         var entry = await b.Client.GetAsync(NatsKvConfigKey.FromKey("Logging.LogLevel.Microsoft=2EAspNetCore"));
         Assert.Equal("Warning", entry?.Value);
@@ -62,40 +62,42 @@ public class KeyTests
     public async Task A_missing_or_deleted_key_reads_as_null()
     {
         await using var b = await ClientBucket.CreateAsync();
-        Assert.Null(await b.Client.GetAsync("never:written"));
+        Assert.Null(await b.Client.GetAsync(NatsKvConfigKey.Parse("never:written")));
 
-        await b.Client.PutAsync("gone", "x");
-        var deleted = await b.Client.DeleteAsync("gone");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("gone"), "x");
+        var deleted = await b.Client.DeleteAsync(NatsKvConfigKey.Parse("gone"));
 
         Assert.NotNull(deleted);
-        Assert.Null(await b.Client.GetAsync("gone"));
+        Assert.Null(await b.Client.GetAsync(NatsKvConfigKey.Parse("gone")));
     }
 
     [Fact]
-    public async Task Create_refuses_an_existing_key_but_takes_a_deleted_one()
+    public async Task Create_refuses_an_existing_key_as_a_revision_conflict_but_takes_a_deleted_one()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var first = await b.Client.CreateAsync("feature", "on");
+        var first = await b.Client.CreateAsync(NatsKvConfigKey.Parse("feature"), "on");
 
-        var exists = await Assert.ThrowsAsync<NatsKvKeyExistsException>(() => b.Client.CreateAsync("feature", "off"));
+        var exists = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.CreateAsync(NatsKvConfigKey.Parse("feature"), "off"));
         Assert.Equal("feature", exists.Key);
-        Assert.Equal(first, exists.Revision);
-        Assert.Equal("on", (await b.Client.GetAsync("feature"))!.Value);
+        Assert.Equal(0UL, exists.ExpectedRevision);
+        Assert.Equal(first, exists.ActualRevision);
+        Assert.Contains("already exists", exists.Message, StringComparison.Ordinal);
+        Assert.Equal("on", (await b.Client.GetAsync(NatsKvConfigKey.Parse("feature")))!.Value);
 
-        await b.Client.DeleteAsync("feature");
-        var again = await b.Client.CreateAsync("feature", "back");
+        await b.Client.DeleteAsync(NatsKvConfigKey.Parse("feature"));
+        var again = await b.Client.CreateAsync(NatsKvConfigKey.Parse("feature"), "back");
         Assert.True(again > first);
-        Assert.Equal("back", (await b.Client.GetAsync("feature"))!.Value);
+        Assert.Equal("back", (await b.Client.GetAsync(NatsKvConfigKey.Parse("feature")))!.Value);
     }
 
     [Fact]
     public async Task Update_swaps_at_the_expected_revision_and_a_wrong_one_raises_a_conflict_with_both_revisions()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var r1 = await b.Client.PutAsync("limits:max", "secret-value-1");
+        var r1 = await b.Client.PutAsync(NatsKvConfigKey.Parse("limits:max"), "secret-value-1");
 
-        var r2 = await b.Client.UpdateAsync("limits:max", "secret-value-2", r1);
-        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.UpdateAsync("limits:max", "secret-value-3", r1));
+        var r2 = await b.Client.UpdateAsync(NatsKvConfigKey.Parse("limits:max"), "secret-value-2", r1);
+        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.UpdateAsync(NatsKvConfigKey.Parse("limits:max"), "secret-value-3", r1));
 
         Assert.True(r2 > r1);
         Assert.Equal("limits.max", conflict.Key);
@@ -104,7 +106,7 @@ public class KeyTests
         Assert.Equal(b.Name, conflict.Bucket);
         Assert.Contains("limits.max", conflict.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-value", conflict.ToString(), StringComparison.Ordinal);
-        Assert.Equal("secret-value-2", (await b.Client.GetAsync("limits:max"))!.Value);
+        Assert.Equal("secret-value-2", (await b.Client.GetAsync(NatsKvConfigKey.Parse("limits:max")))!.Value);
     }
 
     [Fact]
@@ -112,8 +114,8 @@ public class KeyTests
     {
         await using var b = await ClientBucket.CreateAsync();
 
-        var created = await b.Client.UpdateAsync("fresh", "1", 0);
-        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.UpdateAsync("fresh", "2", 0));
+        var created = await b.Client.UpdateAsync(NatsKvConfigKey.Parse("fresh"), "1", 0);
+        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.UpdateAsync(NatsKvConfigKey.Parse("fresh"), "2", 0));
 
         Assert.Equal(created, conflict.ActualRevision);
     }
@@ -122,18 +124,18 @@ public class KeyTests
     public async Task Delete_at_a_stale_revision_is_refused_and_delete_of_nothing_writes_nothing()
     {
         await using var b = await ClientBucket.CreateAsync();
-        var r1 = await b.Client.PutAsync("a", "1");
-        var r2 = await b.Client.PutAsync("a", "2");
+        var r1 = await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
+        var r2 = await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "2");
 
-        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.DeleteAsync("a", r1));
+        var conflict = await Assert.ThrowsAsync<NatsKvRevisionConflictException>(() => b.Client.DeleteAsync(NatsKvConfigKey.Parse("a"), r1));
         Assert.Equal(r2, conflict.ActualRevision);
-        Assert.Equal("2", (await b.Client.GetAsync("a"))!.Value);
+        Assert.Equal("2", (await b.Client.GetAsync(NatsKvConfigKey.Parse("a")))!.Value);
 
-        var deleted = await b.Client.DeleteAsync("a", r2);
+        var deleted = await b.Client.DeleteAsync(NatsKvConfigKey.Parse("a"), r2);
         Assert.True(deleted > r2);
         var before = (await b.Client.GetBucketInfoAsync()).LastRevision;
-        Assert.Null(await b.Client.DeleteAsync("a"));
-        Assert.Null(await b.Client.DeleteAsync("never"));
+        Assert.Null(await b.Client.DeleteAsync(NatsKvConfigKey.Parse("a")));
+        Assert.Null(await b.Client.DeleteAsync(NatsKvConfigKey.Parse("never")));
         Assert.Equal(before, (await b.Client.GetBucketInfoAsync()).LastRevision);
     }
 
@@ -141,13 +143,13 @@ public class KeyTests
     public async Task Purge_removes_the_value_and_its_history()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("a", "1");
-        await b.Client.PutAsync("a", "2");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("a"), "2");
 
-        var purged = await b.Client.PurgeAsync("a");
+        var purged = await b.Client.PurgeAsync(NatsKvConfigKey.Parse("a"));
 
-        Assert.Null(await b.Client.GetAsync("a"));
-        var history = await b.Client.GetHistoryAsync("a");
+        Assert.Null(await b.Client.GetAsync(NatsKvConfigKey.Parse("a")));
+        var history = await b.Client.GetHistoryAsync(NatsKvConfigKey.Parse("a"));
         var only = Assert.Single(history);
         Assert.Equal(NatsKvConfigOperation.Purge, only.Operation);
         Assert.Equal(purged, only.Revision);
@@ -172,11 +174,12 @@ public class KeyTests
         await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
         var client = ClientBucket.NewClient(bucket);
 
-        var read = await Assert.ThrowsAsync<NatsKvBucketNotFoundException>(() => client.GetAsync("a"));
-        var write = await Assert.ThrowsAsync<NatsKvBucketNotFoundException>(() => client.PutAsync("a", "1"));
-        var info = await Assert.ThrowsAsync<NatsKvBucketNotFoundException>(() => client.GetBucketInfoAsync());
+        var read = await Assert.ThrowsAsync<NatsKvConfigNotFoundException>(() => client.GetAsync(NatsKvConfigKey.Parse("a")));
+        var write = await Assert.ThrowsAsync<NatsKvConfigNotFoundException>(() => client.PutAsync(NatsKvConfigKey.Parse("a"), "1"));
+        var info = await Assert.ThrowsAsync<NatsKvConfigNotFoundException>(() => client.GetBucketInfoAsync());
 
         Assert.Equal(bucket.Name, read.Bucket);
+        Assert.All([read, write, info], missing => Assert.True(missing.Key is null && missing.Revision is null)); // the bucket is what is missing
         Assert.Contains(bucket.Name, write.Message, StringComparison.Ordinal);
         Assert.Equal(bucket.Name, info.Bucket);
     }
@@ -185,11 +188,11 @@ public class KeyTests
     public async Task A_key_prefix_keeps_keys_under_it_as_a_provider_with_the_same_prefix_reads_them()
     {
         await using var b = await ClientBucket.CreateAsync(o => o.KeyPrefix = "billing.prod");
-        await b.Client.PutAsync("database:host", "db-prod");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("database:host"), "db-prod");
 
         Assert.Equal("db-prod", Encoding.UTF8.GetString((await b.Bucket.Store.GetEntryAsync<byte[]>("billing.prod.database.host")).Value!));
         using var root = ProviderHarness.Build(b.Bucket, s => s.KeyPrefix = "billing.prod");
         Assert.Equal("db-prod", root["database:host"]);
-        Assert.Equal("database.host", (await b.Client.GetAsync("database:host"))!.Key);
+        Assert.Equal("database.host", (await b.Client.GetAsync(NatsKvConfigKey.Parse("database:host")))!.Key);
     }
 }

@@ -31,8 +31,8 @@ public class SectionTests
         Assert.Equal(ServiceOptions.Describe(options), ServiceOptions.Describe(read!));
         Assert.NotEmpty(result.Plan.Added);
         Assert.Empty(result.Plan.Removed);
-        Assert.Equal("Active", (await b.Client.GetAsync("Service:Mode"))!.Value); // enums as names
-        Assert.Equal("00:00:30", (await b.Client.GetAsync("Service:Timeout"))!.Value);
+        Assert.Equal("Active", (await b.Client.GetAsync(NatsKvConfigKey.Parse("Service:Mode")))!.Value); // enums as names
+        Assert.Equal("00:00:30", (await b.Client.GetAsync(NatsKvConfigKey.Parse("Service:Timeout")))!.Value);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class SectionTests
         await using var b = await ClientBucket.CreateAsync();
         var options = Sample();
         await b.Client.PutSectionAsync("Service", options);
-        var hostRevision = (await b.Client.GetAsync("Service:Database:Host"))!.Revision;
+        var hostRevision = (await b.Client.GetAsync(NatsKvConfigKey.Parse("Service:Database:Host")))!.Revision;
 
         var same = await b.Client.PutSectionAsync("Service", options);
         options.Port = 9090;
@@ -54,7 +54,7 @@ public class SectionTests
         Assert.Equal("Service:Port", update.Path);
         Assert.Equal("8080", update.OldValue);
         Assert.Equal("9090", update.NewValue);
-        Assert.Equal(hostRevision, (await b.Client.GetAsync("Service:Database:Host"))!.Revision);
+        Assert.Equal(hostRevision, (await b.Client.GetAsync(NatsKvConfigKey.Parse("Service:Database:Host")))!.Revision);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class SectionTests
         var result = await b.Client.PutSectionAsync("Service", options);
 
         Assert.Equal(["Service.Limits.memory", "Service.Servers.1", "Service.Servers.2"], result.Plan.Removed.Select(c => c.Key));
-        Assert.Null(await b.Client.GetAsync("Service:Servers:1"));
+        Assert.Null(await b.Client.GetAsync(NatsKvConfigKey.Parse("Service:Servers:1")));
         var read = await b.Client.GetSectionAsync<ServiceOptions>("Service");
         Assert.Equal(["x"], read!.Servers);
         Assert.Equal(["cpu"], read.Limits.Keys);
@@ -79,17 +79,17 @@ public class SectionTests
     public async Task Keys_outside_the_section_are_left_alone()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("ServiceOther:Name", "keep");
-        await b.Client.PutAsync("Other", "keep");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("ServiceOther:Name"), "keep");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("Other"), "keep");
 
         await b.Client.PutSectionAsync("Service", Sample());
         await b.Client.PutSectionAsync("Service", new ServiceOptions { Name = "small" });
 
-        Assert.Equal("keep", (await b.Client.GetAsync("ServiceOther:Name"))!.Value);
-        Assert.Equal("keep", (await b.Client.GetAsync("Other"))!.Value);
+        Assert.Equal("keep", (await b.Client.GetAsync(NatsKvConfigKey.Parse("ServiceOther:Name")))!.Value);
+        Assert.Equal("keep", (await b.Client.GetAsync(NatsKvConfigKey.Parse("Other")))!.Value);
         var keys = (await b.Bucket.ReadAllAsync()).Keys.ToList();
         Assert.DoesNotContain(keys, k => k.StartsWith("Service.Servers.", StringComparison.Ordinal) || k.StartsWith("Service.Limits.", StringComparison.Ordinal));
-        Assert.Equal("small", (await b.Client.GetAsync("Service:Name"))!.Value);
+        Assert.Equal("small", (await b.Client.GetAsync(NatsKvConfigKey.Parse("Service:Name")))!.Value);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class SectionTests
         var root = await b.Client.GetSectionAsync<DatabaseOptions>(null);
         Assert.Equal("root-host", root!.Host);
         // The root write replaced everything, the scalar section included.
-        Assert.Null(await b.Client.GetAsync("MaxItems"));
+        Assert.Null(await b.Client.GetAsync(NatsKvConfigKey.Parse("MaxItems")));
         await Assert.ThrowsAsync<ArgumentException>(() => b.Client.PutSectionAsync("", "just a string"));
     }
 

@@ -19,7 +19,7 @@ public class ServiceRegistrationTests
         await using (var provider = services.BuildServiceProvider())
         {
             var client = provider.GetRequiredService<NatsKvConfigClient>();
-            await client.PutAsync("a", "1");
+            await client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
             Assert.Same(client, provider.GetRequiredService<NatsKvConfigClient>());
             Assert.Equal(bucket.Name, client.Bucket);
         }
@@ -43,7 +43,7 @@ public class ServiceRegistrationTests
         await using (var provider = services.BuildServiceProvider())
         {
             var client = provider.GetRequiredService<NatsKvConfigClient>();
-            await client.PutAsync("a", "1");
+            await client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
             Assert.Equal("app", client.KeyPrefix);
         }
 

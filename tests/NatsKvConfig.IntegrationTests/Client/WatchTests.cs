@@ -9,7 +9,7 @@ public class WatchTests
     public async Task A_watch_of_a_section_sees_its_changes_as_they_happen_and_nothing_outside_it()
     {
         await using var b = await ClientBucket.CreateAsync();
-        await b.Client.PutAsync("app:before", "not seen: written before the watch");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("app:before"), "not seen: written before the watch");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new ConcurrentQueue<NatsKvConfigEntry>();
         var watching = Task.Run(async () =>
@@ -31,14 +31,14 @@ public class WatchTests
         await Eventually.TrueAsync(
             async () =>
             {
-                await b.Client.PutAsync("app", "marker");
-                await b.Client.PutAsync("app:marker", "marker");
+                await b.Client.PutAsync(NatsKvConfigKey.Parse("app"), "marker");
+                await b.Client.PutAsync(NatsKvConfigKey.Parse("app:marker"), "marker");
                 return seen.Any(e => e.Key == "app") && seen.Any(e => e.Key == "app.marker");
             },
             "the watch is running");
-        await b.Client.PutAsync("outside", "x");
-        await b.Client.PutAsync("app:host", "h1");
-        await b.Client.DeleteAsync("app:host");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("outside"), "x");
+        await b.Client.PutAsync(NatsKvConfigKey.Parse("app:host"), "h1");
+        await b.Client.DeleteAsync(NatsKvConfigKey.Parse("app:host"));
         await Eventually.TrueAsync(() => seen.Count(e => e.Key == "app.host") == 2, "the put and the delete are seen");
         await stop.CancelAsync();
         await watching;

@@ -107,6 +107,10 @@ public class ConfigServiceApiTests
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, again.StatusCode);
         Assert.Equal("first", (await fixture.Bucket.ReadAllAsync())["new"]);
+        // The create-only conflict is a revision conflict: it carries the revision the key is at.
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        using var error = JsonDocument.Parse(await again.Content.ReadAsStringAsync());
+        Assert.Equal(body.RootElement.GetProperty("revision").GetUInt64(), error.RootElement.GetProperty("currentRevision").GetUInt64());
     }
 
     [Fact]

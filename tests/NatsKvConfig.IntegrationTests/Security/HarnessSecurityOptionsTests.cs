@@ -80,7 +80,8 @@ public class HarnessSecurityOptionsTests
             Token = "t",
         }));
 
-        Assert.Equal("Token", exception.ParamName);
+        Assert.Equal("options", exception.ParamName);
+        Assert.Contains("Token", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,7 +102,8 @@ public class HistoryRestorePlannerTests
     {
         NatsKvConfigEntry[] history = [Put("a", 1, "1"), Put("v", 2, "1"), Put("a", 3, "2"), Put("v", 4, "2")];
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => Plan(history, NatsKvHistoryPoint.AtRevision(101)));
+        var exception = Assert.Throws<NatsKvConfigNotFoundException>(() => Plan(history, NatsKvHistoryPoint.AtRevision(101)));
+        Assert.Equal(101UL, exception.Revision);
         Assert.Equal([("a", NatsKvConfigChangeKind.Update, "1")], Plan(history, NatsKvHistoryPoint.AtRevision(2), sentinel: "v"));
     }
 

@@ -11,11 +11,19 @@ public class NatsKvConfigKeyTests
     [InlineData("with space:x", "with=20space.x", "with space:x")]
     public void Text_with_a_colon_is_a_path_and_anything_else_a_key(string text, string key, string path)
     {
-        NatsKvConfigKey parsed = text;
+        var parsed = NatsKvConfigKey.Parse(text);
 
         Assert.Equal(key, parsed.Key);
         Assert.Equal(path, parsed.Path);
-        Assert.Equal(parsed, NatsKvConfigKey.Parse(text));
+        Assert.True(NatsKvConfigKey.TryParse(text, out var tried, out _));
+        Assert.Equal(parsed, tried);
+    }
+
+    [Fact]
+    public void There_is_no_conversion_from_text_since_text_may_name_no_entry()
+    {
+        // A conversion must not throw: text becomes a key only through Parse, TryParse, FromPath or FromKey.
+        Assert.DoesNotContain(typeof(NatsKvConfigKey).GetMethods(), method => method.Name is "op_Implicit" or "op_Explicit");
     }
 
     [Fact]

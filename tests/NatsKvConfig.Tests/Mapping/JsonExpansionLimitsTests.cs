@@ -90,10 +90,17 @@ public class JsonExpansionLimitsTests
     [Fact]
     public void Limits_must_be_positive_and_the_error_names_the_limit()
     {
-        Assert.Equal("MaxPaths", Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxPaths = 0 }).ParamName);
-        Assert.Equal("MaxPathLength", Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxPathLength = -1 }).ParamName);
-        Assert.Equal("MaxTotalLength", Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxTotalLength = 0 }).ParamName);
-        Assert.Equal("MaxExpansionRatio", Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxExpansionRatio = 0 }).ParamName);
+        ArgumentOutOfRangeException[] refused =
+        [
+            Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxPaths = 0 }),
+            Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxPathLength = -1 }),
+            Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxTotalLength = 0 }),
+            Assert.Throws<ArgumentOutOfRangeException>(() => new JsonExpansionLimits { MaxExpansionRatio = 0 }),
+        ];
+
+        // Thrown by an init accessor, whose parameter is "value"; the message names the limit.
+        Assert.All(refused, exception => Assert.Equal("value", exception.ParamName));
+        Assert.Equal(["MaxPaths", "MaxPathLength", "MaxTotalLength", "MaxExpansionRatio"], refused.Select(exception => exception.Message.Split(' ')[0]));
     }
 
     [Fact]
