@@ -12,7 +12,7 @@ public abstract class NatsKvSettings
 {
     /// <summary>The server URL used when neither <see cref="Url"/> nor the <c>NATS_URL</c> variable is set.</summary>
     /// <remarks>
-    /// A <see langword="const"/>: it is a value (NATS's own default, port 4222 on this machine), not display text, and
+    /// A <see langword="const"/>: it is a value (NATS's own default: port 4222 on the local machine), not display text, and
     /// does not change, so compiling it into callers is safe.
     /// </remarks>
     public const string DefaultUrl = "nats://localhost:4222";
