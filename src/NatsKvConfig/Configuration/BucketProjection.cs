@@ -142,22 +142,18 @@ internal sealed class BucketProjection
         return true;
     }
 
-    // Whether path is what TryToPath gives for key, and key is what ToKey gives for path: a key of plain
-    // characters whose dots are the path's colons. Checked without mapping, as a restore maps no key.
+    // Whether path is what TryToPath gives for key, and key is what ToKey gives for path: a plain key (IsPlainKey)
+    // whose dots are the path's colons. Checked without mapping, as a restore maps no key.
     private static bool IsPlainPair(string key, string path)
     {
-        if (key.Length == 0 || key.Length != path.Length || key[0] == '.' || key[^1] == '.')
+        if (key.Length != path.Length || !IsPlainKey(key))
         {
             return false;
         }
 
         for (var i = 0; i < key.Length; i++)
         {
-            var c = key[i];
-            var plain = c == '.'
-                ? path[i] == ':' && key[i - 1] != '.'
-                : path[i] == c && (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/');
-            if (!plain)
+            if (path[i] != (key[i] == '.' ? ':' : key[i]))
             {
                 return false;
             }
@@ -564,7 +560,8 @@ internal sealed class BucketProjection
 #endif
     }
 
-    // Whether the key maps to a path by turning its dots into colons and nothing else (see IsPlainPair).
+    // Whether the key maps to a path by turning its dots into colons and nothing else: plain characters, and dots
+    // only between them.
     private static bool IsPlainKey(ReadOnlySpan<char> key)
     {
         if (key.IsEmpty || key[0] == '.' || key[^1] == '.')
