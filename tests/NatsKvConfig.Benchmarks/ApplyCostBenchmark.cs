@@ -83,58 +83,34 @@ internal static class ApplyCostBenchmark
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
-        // Puts of new values to random keys, made a chunk at a time with the clock stopped: formatting them is not
-        // applying them. Made just before they are applied, they die young, as changes read from a watch do; made
-        // all at once up front, 200,000 of them would sit in the old generation for every collection to trace,
-        // a cost that grows with the run, not with the keys loaded.
-        const int ChunkChanges = 1_000;
-        var random = new Random(7 + seed);
-        var revision = (ulong)keys;
         var counting = CanCountMerges(view);
         var merges = 0;
         var lastBase = counting ? BaseOf(view) : null;
-        var stopwatch = new Stopwatch();
-        var paused = TimeSpan.Zero;
-        var batches = new List<KvChange[]>();
-        for (var chunkStart = 0; chunkStart < changes; chunkStart += ChunkChanges)
-        {
-            batches.Clear();
-            var chunkEnd = Math.Min(changes, chunkStart + ChunkChanges);
-            for (var start = chunkStart; start < chunkEnd; start += batchSize)
+        var (nsPerChange, gcNsPerChange) = TimeInChunks(
+            keys,
+            changes,
+            seed,
+            static (chunk, count, batchSize) => chunk.Take(count).Chunk(batchSize).ToList(),
+            batchSize,
+            batches =>
             {
-                var batch = new KvChange[Math.Min(batchSize, chunkEnd - start)];
-                for (var j = 0; j < batch.Length; j++)
+                foreach (var batch in batches)
                 {
-                    batch[j] = new KvChange(BenchData.Key(random.Next(keys)), ++revision, false, Encoding.UTF8.GetBytes(BenchData.Value(start + j)), default);
+                    view = projection.Apply(batch, view, warnings);
+                    if (counting && !ReferenceEquals(BaseOf(view), lastBase))
+                    {
+                        merges++;
+                        lastBase = BaseOf(view);
+                    }
                 }
+            });
 
-                batches.Add(batch);
-            }
-
-            var pausedBefore = GC.GetTotalPauseDuration();
-            stopwatch.Start();
-            foreach (var batch in batches)
-            {
-                view = projection.Apply(batch, view, warnings);
-                if (counting && !ReferenceEquals(BaseOf(view), lastBase))
-                {
-                    merges++;
-                    lastBase = BaseOf(view);
-                }
-            }
-
-            stopwatch.Stop();
-            paused += GC.GetTotalPauseDuration() - pausedBefore;
-        }
-
-        var elapsed = stopwatch.Elapsed.TotalNanoseconds;
-        var gcPauses = paused.TotalNanoseconds;
         if (view.Count != keys || warnings.Count > 0)
         {
             throw new InvalidOperationException($"Applying {changes:N0} changes to {keys:N0} keys left {view.Count:N0} paths and {warnings.Count} warnings.");
         }
 
-        return (elapsed / changes, counting ? merges : null, gcPauses / changes);
+        return (nsPerChange, counting ? merges : null, gcNsPerChange);
     }
 
     /// <summary>
@@ -153,8 +129,40 @@ internal static class ApplyCostBenchmark
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
+        var result = TimeInChunks(
+            keys,
+            changes,
+            seed,
+            static (chunk, count, _) => (Chunk: chunk, Count: count),
+            0,
+            work =>
+            {
+                for (var j = 0; j < work.Count; j++)
+                {
+                    data[work.Chunk[j].Key.Replace('.', ':')] = Encoding.UTF8.GetString(work.Chunk[j].Value.Span);
+                }
+            });
+
+        if (data.Count != keys)
+        {
+            throw new InvalidOperationException($"The floor's dictionary holds {data.Count:N0} paths, not {keys:N0}.");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Times <paramref name="apply"/> over <paramref name="changes"/> puts of new values to random keys, made a
+    /// thousand at a time with the clock stopped (and shaped for it by <paramref name="prepare"/>): formatting them is
+    /// not applying them. Made just before they are applied, they die young, as changes read from a watch do; made
+    /// all at once up front, 200,000 of them would sit in the old generation for every collection to trace, a cost
+    /// that grows with the run, not with the keys loaded. Returns the time and the GC pauses per change.
+    /// </summary>
+    private static (double NsPerChange, double GcNsPerChange) TimeInChunks<T>(int keys, int changes, int seed, Func<KvChange[], int, int, T> prepare, int batchSize, Action<T> apply)
+    {
         const int ChunkChanges = 1_000;
         var random = new Random(7 + seed);
+        var revision = (ulong)keys;
         var stopwatch = new Stopwatch();
         var paused = TimeSpan.Zero;
         var chunk = new KvChange[ChunkChanges];
@@ -163,23 +171,15 @@ internal static class ApplyCostBenchmark
             var count = Math.Min(ChunkChanges, changes - chunkStart);
             for (var j = 0; j < count; j++)
             {
-                chunk[j] = new KvChange(BenchData.Key(random.Next(keys)), (ulong)(chunkStart + j), false, Encoding.UTF8.GetBytes(BenchData.Value(chunkStart + j)), default);
+                chunk[j] = new KvChange(BenchData.Key(random.Next(keys)), ++revision, false, Encoding.UTF8.GetBytes(BenchData.Value(chunkStart + j)), default);
             }
 
+            var work = prepare(chunk, count, batchSize);
             var pausedBefore = GC.GetTotalPauseDuration();
             stopwatch.Start();
-            for (var j = 0; j < count; j++)
-            {
-                data[chunk[j].Key.Replace('.', ':')] = Encoding.UTF8.GetString(chunk[j].Value.Span);
-            }
-
+            apply(work);
             stopwatch.Stop();
             paused += GC.GetTotalPauseDuration() - pausedBefore;
-        }
-
-        if (data.Count != keys)
-        {
-            throw new InvalidOperationException($"The floor's dictionary holds {data.Count:N0} paths, not {keys:N0}.");
         }
 
         return (stopwatch.Elapsed.TotalNanoseconds / changes, paused.TotalNanoseconds / changes);

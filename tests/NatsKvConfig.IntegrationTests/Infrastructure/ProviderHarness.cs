@@ -11,13 +11,7 @@ internal static class ProviderHarness
 
     public static ConfigurationRoot Build(string bucket, string url, Action<NatsKvConfigurationSource>? configure = null, ILoggerFactory? logs = null) =>
         new ConfigurationBuilder()
-            .AddNatsKv(bucket, source =>
-            {
-                source.Url = url;
-                source.LoggerFactory = logs;
-                source.WatchProbeInterval = TimeSpan.FromMilliseconds(500);
-                configure?.Invoke(source);
-            })
+            .AddNatsKv(bucket, source => Configure(source, url, logs, configure))
             .BuildRoot();
 
     /// <summary>
@@ -26,14 +20,8 @@ internal static class ProviderHarness
     /// </summary>
     public static ConfigurationRoot Build(TestBucket bucket, PendingChanges pending, Action<NatsKvConfigurationSource>? configure = null, ILoggerFactory? logs = null, Action<PendingBatch>? beforeApply = null)
     {
-        var source = new NatsKvConfigurationSource
-        {
-            Bucket = bucket.Name,
-            Url = bucket.Url,
-            LoggerFactory = logs,
-            WatchProbeInterval = TimeSpan.FromMilliseconds(500),
-        };
-        configure?.Invoke(source);
+        var source = new NatsKvConfigurationSource { Bucket = bucket.Name };
+        Configure(source, bucket.Url, logs, configure);
         return new ConfigurationRoot([new NatsKvConfigurationProvider(source, pending, beforeApply)]);
     }
 
@@ -60,6 +48,15 @@ internal static class ProviderHarness
 
         /// <summary>Makes the next batch fail, once.</summary>
         public void Arm() => Interlocked.Exchange(ref _armed, 1);
+    }
+
+    // The settings every harness-built source starts from: quick probes, the test's logs, then the test's own.
+    private static void Configure(NatsKvConfigurationSource source, string url, ILoggerFactory? logs, Action<NatsKvConfigurationSource>? configure)
+    {
+        source.Url = url;
+        source.LoggerFactory = logs;
+        source.WatchProbeInterval = TimeSpan.FromMilliseconds(500);
+        configure?.Invoke(source);
     }
 
     /// <summary>Builds the root as its concrete type, which is disposable (and disposes the providers).</summary>
