@@ -67,6 +67,6 @@ public class SentinelTests
             new ConfigurationBuilder().AddNatsKv("bucket", s => s.SentinelKey = "bad key!").Build());
 
         Assert.Contains("SentinelKey 'bad key!'", exception.Message, StringComparison.Ordinal);
-        Assert.Equal("SentinelKey", exception.ParamName);
+        Assert.Equal("configure", exception.ParamName);
     }
 }

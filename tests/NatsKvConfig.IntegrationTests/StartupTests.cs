@@ -72,13 +72,13 @@ public class StartupTests
 
         var badName = Assert.Throws<ArgumentException>(() => builder.AddNatsKv("bad name"));
         Assert.Contains("not a valid NATS KV bucket name", badName.Message, StringComparison.Ordinal);
-        Assert.Equal("Bucket", badName.ParamName);
+        Assert.Equal("bucket", badName.ParamName);
         var badPrefix = Assert.Throws<ArgumentException>(() => builder.AddNatsKv("b", s => s.KeyPrefix = "a..b"));
         Assert.Contains("KeyPrefix", badPrefix.Message, StringComparison.Ordinal);
-        Assert.Equal("KeyPrefix", badPrefix.ParamName);
+        Assert.Equal("configure", badPrefix.ParamName);
         var noBucket = Assert.Throws<ArgumentException>(() => builder.AddNatsKv(_ => { }));
         Assert.Contains("Bucket", noBucket.Message, StringComparison.Ordinal);
-        Assert.Equal("Bucket", noBucket.ParamName);
+        Assert.Equal("configure", noBucket.ParamName);
     }
 
     [Fact]

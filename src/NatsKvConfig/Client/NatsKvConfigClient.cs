@@ -71,7 +71,7 @@ public sealed partial class NatsKvConfigClient
     {
         ArgumentNullException.ThrowIfNull(jetStream);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.Validate(nameof(options));
         _js = jetStream;
         _kv = new NatsKVContext(jetStream);
         Bucket = options.Bucket!;

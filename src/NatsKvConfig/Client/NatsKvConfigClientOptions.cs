@@ -15,14 +15,15 @@ public sealed class NatsKvConfigClientOptions : NatsKvSettings
     public int MaxConcurrentWrites { get; set; } = DefaultMaxConcurrentWrites;
 
     /// <summary>Checks the shared settings, then the client's own, and says which one is wrong.</summary>
-    /// <exception cref="ArgumentException">A setting is invalid; <c>ParamName</c> names it.</exception>
-    internal override void Validate()
+    /// <param name="paramName">The caller's parameter that carried these settings, for <c>ParamName</c>.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    internal override void Validate(string paramName)
     {
-        base.Validate();
+        base.Validate(paramName);
 
         if (MaxConcurrentWrites is < 1 or > 1024)
         {
-            throw new ArgumentException($"{nameof(MaxConcurrentWrites)} must be between 1 and 1024; it is {MaxConcurrentWrites}.", nameof(MaxConcurrentWrites));
+            throw new ArgumentException($"{nameof(MaxConcurrentWrites)} must be between 1 and 1024; it is {MaxConcurrentWrites}.", paramName);
         }
     }
 }

@@ -12,7 +12,7 @@ public static class NatsKvConfigurationExtensions
     /// <param name="builder">The configuration builder.</param>
     /// <param name="bucket">The KV bucket's name.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is the parameter that carried it.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, string bucket) =>
         builder.AddNatsKv(bucket, static _ => { });
 
@@ -21,7 +21,7 @@ public static class NatsKvConfigurationExtensions
     /// <param name="bucket">The KV bucket's name.</param>
     /// <param name="url">The server URL, or a comma-separated list of cluster URLs.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is the parameter that carried it.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, string bucket, string url)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
@@ -33,11 +33,16 @@ public static class NatsKvConfigurationExtensions
     /// <param name="bucket">The KV bucket's name.</param>
     /// <param name="configure">Sets the source's other options.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is the parameter that carried it.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, string bucket, Action<NatsKvConfigurationSource> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
         ArgumentNullException.ThrowIfNull(configure);
+        if (!NatsKvSettings.IsValidBucketName(bucket))
+        {
+            throw new ArgumentException(NatsKvSettings.InvalidBucketNameMessage(bucket), nameof(bucket));
+        }
+
         return builder.AddNatsKv(source =>
         {
             source.Bucket = bucket;
@@ -49,14 +54,14 @@ public static class NatsKvConfigurationExtensions
     /// <param name="builder">The configuration builder.</param>
     /// <param name="configure">Sets the source's options; <see cref="NatsKvSettings.Bucket"/> is required.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is the parameter that carried it.</exception>
     public static IConfigurationBuilder AddNatsKv(this IConfigurationBuilder builder, Action<NatsKvConfigurationSource> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var source = new NatsKvConfigurationSource();
         configure(source);
-        source.Validate();
+        source.Validate(nameof(configure));
         return builder.Add(source);
     }
 }

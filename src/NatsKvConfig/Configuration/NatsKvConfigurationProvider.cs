@@ -75,7 +75,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     {
         _beforeApply = beforeApply;
         ArgumentNullException.ThrowIfNull(source);
-        source.Validate();
+        source.Validate(nameof(source));
         _source = source;
         _pending = pending;
         Bucket = source.Bucket!;

@@ -82,24 +82,25 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new NatsKvConfigurationProvider(this);
 
     /// <summary>Checks the shared settings, then the source's own, and says which one is wrong.</summary>
-    /// <exception cref="ArgumentException">A setting is invalid; <c>ParamName</c> names it.</exception>
-    internal override void Validate()
+    /// <param name="paramName">The caller's parameter that carried these settings, for <c>ParamName</c>.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    internal override void Validate(string paramName)
     {
-        base.Validate();
+        base.Validate(paramName);
 
         if (StartupTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"{nameof(StartupTimeout)} must be positive; it is {StartupTimeout}.", nameof(StartupTimeout));
+            throw new ArgumentException($"{nameof(StartupTimeout)} must be positive; it is {StartupTimeout}.", paramName);
         }
 
         if (ReloadDelay < TimeSpan.Zero)
         {
-            throw new ArgumentException($"{nameof(ReloadDelay)} cannot be negative; it is {ReloadDelay}.", nameof(ReloadDelay));
+            throw new ArgumentException($"{nameof(ReloadDelay)} cannot be negative; it is {ReloadDelay}.", paramName);
         }
 
         if (SnapshotPath is { } snapshotPath && (string.IsNullOrWhiteSpace(snapshotPath) || snapshotPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || Directory.Exists(snapshotPath)))
         {
-            throw new ArgumentException($"{nameof(SnapshotPath)} '{snapshotPath}' is not a usable file path: give the path of a file (its directory is created if missing), or null for no snapshot.", nameof(SnapshotPath));
+            throw new ArgumentException($"{nameof(SnapshotPath)} '{snapshotPath}' is not a usable file path: give the path of a file (its directory is created if missing), or null for no snapshot.", paramName);
         }
     }
 }

@@ -121,35 +121,37 @@ public abstract class NatsKvSettings
     /// Checks the settings and says which one is wrong: the one check the source and the client options share, so
     /// the same problem gets the same message. Derived settings check their own after these.
     /// </summary>
+    /// <param name="paramName">The caller's parameter that carried these settings, for <see cref="ArgumentException.ParamName"/>.</param>
     /// <exception cref="ArgumentException">
-    /// A setting is invalid; the message names it and <see cref="ArgumentException.ParamName"/> is its name (the type the
-    /// client documents, and the CLI and the config service report as a usage error).
+    /// A setting is invalid; the message names it and <see cref="ArgumentException.ParamName"/> is
+    /// <paramref name="paramName"/> (the type the client documents, and the CLI and the config service report as a
+    /// usage error).
     /// </exception>
-    internal virtual void Validate()
+    internal virtual void Validate(string paramName)
     {
         if (string.IsNullOrWhiteSpace(Bucket))
         {
-            throw new ArgumentException($"{nameof(Bucket)} must be set to the name of a NATS KV bucket.", nameof(Bucket));
+            throw new ArgumentException($"{nameof(Bucket)} must be set to the name of a NATS KV bucket.", paramName);
         }
 
         if (!IsValidBucketName(Bucket))
         {
-            throw new ArgumentException(InvalidBucketNameMessage(Bucket), nameof(Bucket));
+            throw new ArgumentException(InvalidBucketNameMessage(Bucket), paramName);
         }
 
         if (KeyPrefix is { } prefix && (prefix.Length == 0 || !NatsKvKeyMapper.IsValidKey(prefix)))
         {
-            throw new ArgumentException($"{nameof(KeyPrefix)} '{prefix}' is not a valid NATS key prefix: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots.", nameof(KeyPrefix));
+            throw new ArgumentException($"{nameof(KeyPrefix)} '{prefix}' is not a valid NATS key prefix: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots.", paramName);
         }
 
         if (SentinelKey is { } sentinelKey && !NatsKvKeyMapper.IsValidKey(sentinelKey))
         {
-            throw new ArgumentException($"{nameof(SentinelKey)} '{sentinelKey}' is not a valid NATS key: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots (a key under {nameof(KeyPrefix)}, without the prefix).", nameof(SentinelKey));
+            throw new ArgumentException($"{nameof(SentinelKey)} '{sentinelKey}' is not a valid NATS key: use tokens of {NatsKvKeyMapper.AllowedKeyCharacters}, separated by single dots (a key under {nameof(KeyPrefix)}, without the prefix).", paramName);
         }
 
         if (JsonExpansionLimits is null)
         {
-            throw new ArgumentException($"{nameof(JsonExpansionLimits)} cannot be null: leave it at {nameof(NatsKvConfig.JsonExpansionLimits)}.{nameof(NatsKvConfig.JsonExpansionLimits.Default)}, or set limits of your own.", nameof(JsonExpansionLimits));
+            throw new ArgumentException($"{nameof(JsonExpansionLimits)} cannot be null: leave it at {nameof(NatsKvConfig.JsonExpansionLimits)}.{nameof(NatsKvConfig.JsonExpansionLimits.Default)}, or set limits of your own.", paramName);
         }
     }
 }

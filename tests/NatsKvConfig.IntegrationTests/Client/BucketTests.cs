@@ -109,7 +109,7 @@ public class BucketTests
         await using var connection = new NATS.Client.Core.NatsConnection(); // never connected: the options are checked first
         var exception = Assert.Throws<ArgumentException>(() => new NatsKvConfigClient(connection, new NatsKvConfigClientOptions { Bucket = name }));
 
-        Assert.Equal("Bucket", exception.ParamName);
+        Assert.Equal("options", exception.ParamName);
     }
 
     [Fact]

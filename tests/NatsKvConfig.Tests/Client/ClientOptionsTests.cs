@@ -13,14 +13,15 @@ public class ClientOptionsTests
     {
         var options = new NatsKvConfigClientOptions { Bucket = bucket, KeyPrefix = prefix, SentinelKey = sentinel, MaxConcurrentWrites = concurrency };
 
-        var exception = Assert.Throws<ArgumentException>(options.Validate);
+        var exception = Assert.Throws<ArgumentException>(() => options.Validate("options"));
 
-        Assert.Equal(name, exception.ParamName);
+        Assert.Equal("options", exception.ParamName);
+        Assert.Contains(name, exception.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public void Valid_options_pass()
     {
-        new NatsKvConfigClientOptions { Bucket = "app-config_1", KeyPrefix = "billing.prod", SentinelKey = "config.version" }.Validate();
+        new NatsKvConfigClientOptions { Bucket = "app-config_1", KeyPrefix = "billing.prod", SentinelKey = "config.version" }.Validate("options");
     }
 }

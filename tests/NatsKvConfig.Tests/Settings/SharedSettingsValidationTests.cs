@@ -26,13 +26,13 @@ public class SharedSettingsValidationTests
         var source = new NatsKvConfigurationSource { Bucket = bucket, KeyPrefix = prefix, SentinelKey = sentinel, JsonExpansionLimits = noLimits ? null! : JsonExpansionLimits.Default };
         var options = new NatsKvConfigClientOptions { Bucket = bucket, KeyPrefix = prefix, SentinelKey = sentinel, JsonExpansionLimits = noLimits ? null! : JsonExpansionLimits.Default };
 
-        var fromSource = Assert.Throws<ArgumentException>(source.Validate);
-        var fromClient = Assert.Throws<ArgumentException>(options.Validate);
+        var fromSource = Assert.Throws<ArgumentException>(() => source.Validate("configure"));
+        var fromClient = Assert.Throws<ArgumentException>(() => options.Validate("options"));
 
-        Assert.Equal(setting, fromSource.ParamName);
-        Assert.Equal(setting, fromClient.ParamName);
-        Assert.Equal(fromClient.Message, fromSource.Message);
-        Assert.Contains(setting, fromSource.Message, StringComparison.Ordinal);
+        Assert.Equal("configure", fromSource.ParamName); // a parameter's name, as the design guidelines ask
+        Assert.Equal("options", fromClient.ParamName);
+        Assert.Equal(fromClient.Message.Replace("options", "configure", StringComparison.Ordinal), fromSource.Message);
+        Assert.Contains(setting, fromSource.Message, StringComparison.OrdinalIgnoreCase); // the message names the setting
     }
 
     [Fact]
@@ -46,10 +46,10 @@ public class SharedSettingsValidationTests
         var fromCli = Assert.Single(new RootCommand { CliArguments.Bucket() }.Parse([name]).Errors).Message;
 
         Assert.Equal("'my.bucket' is not a valid NATS KV bucket name: use only A-Z a-z 0-9 - _.", fromCli);
-        Assert.Equal(new ArgumentException(fromCli, "Bucket").Message, fromAddNatsKv.Message);
-        Assert.Equal(fromAddNatsKv.Message, fromClient.Message);
-        Assert.Equal("Bucket", fromAddNatsKv.ParamName);
-        Assert.Equal("Bucket", fromClient.ParamName);
+        Assert.Equal(new ArgumentException(fromCli, "bucket").Message, fromAddNatsKv.Message);
+        Assert.Equal(new ArgumentException(fromCli, "options").Message, fromClient.Message);
+        Assert.Equal("bucket", fromAddNatsKv.ParamName);
+        Assert.Equal("options", fromClient.ParamName);
     }
 
     [Theory]
@@ -72,9 +72,19 @@ public class SharedSettingsValidationTests
     [Fact]
     public void The_source_refuses_its_own_settings_with_the_same_exception_type()
     {
-        Assert.Equal("StartupTimeout", Assert.Throws<ArgumentException>(new NatsKvConfigurationSource { Bucket = "b", StartupTimeout = TimeSpan.Zero }.Validate).ParamName);
-        Assert.Equal("ReloadDelay", Assert.Throws<ArgumentException>(new NatsKvConfigurationSource { Bucket = "b", ReloadDelay = TimeSpan.FromSeconds(-1) }.Validate).ParamName);
-        Assert.Equal("SnapshotPath", Assert.Throws<ArgumentException>(new NatsKvConfigurationSource { Bucket = "b", SnapshotPath = Path.GetTempPath() }.Validate).ParamName);
+        var settings = new (string Setting, NatsKvConfigurationSource Source)[]
+        {
+            ("StartupTimeout", new NatsKvConfigurationSource { Bucket = "b", StartupTimeout = TimeSpan.Zero }),
+            ("ReloadDelay", new NatsKvConfigurationSource { Bucket = "b", ReloadDelay = TimeSpan.FromSeconds(-1) }),
+            ("SnapshotPath", new NatsKvConfigurationSource { Bucket = "b", SnapshotPath = Path.GetTempPath() }),
+        };
+
+        foreach (var (setting, source) in settings)
+        {
+            var exception = Assert.Throws<ArgumentException>(() => new ConfigurationBuilder().Add(source).Build());
+            Assert.Equal("source", exception.ParamName);
+            Assert.StartsWith(setting + " ", exception.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
