@@ -41,6 +41,15 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
     /// </summary>
     public int ApplyChanges(int keys) => Math.Max(2 * keys, Quick ? 2_000 : 200_000);
 
+    /// <summary>App instances of the fleet scenario, each a provider (or a raw watcher) with a connection of its own.</summary>
+    public int FleetInstances => Quick ? 20 : 1_000;
+
+    /// <summary>Puts timed from the writer to the fleet's last instance (after three warm-ups).</summary>
+    public int FleetPuts => Quick ? 5 : 40;
+
+    /// <summary>Keys of the bucket every instance of the fleet loads at once in the start storm.</summary>
+    public int FleetStormKeys => Quick ? 1_000 : 10_000;
+
     /// <summary>Changes per batch for the batched column: about what the provider drains at once during a burst.</summary>
     public int ApplyBatch => 100;
 

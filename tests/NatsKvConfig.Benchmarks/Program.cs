@@ -163,6 +163,42 @@ if (settings.Runs(7))
             : "The per-change apply cost is flat from the smallest to the largest bucket.");
 }
 
+if (settings.Runs(8))
+{
+    Console.WriteLine("8. fleet");
+    var fleet = await FleetBenchmark.RunAsync(settings);
+    var instances = Stats.Number(settings.FleetInstances);
+    report.Section("8. Fleet", $"{instances} app instances on one bucket, hosted in this one process (two cores, shared with the servers), each a provider with a connection of its own, as separate processes would have. Against one server and against a 3-node cluster holding the bucket with 3 replicas; instances connect to the cluster's nodes at random.")
+        .Paragraph($"**Put → the last instance.** From sending a put until the last of the {instances} instances has it: a provider when its `IConfiguration` reloads with the value, against {instances} raw NATS.Net watchers of the whole bucket (updates only, each on a connection of its own) in the same run. {settings.FleetPuts} puts after three warm-ups, one at a time. Goal: p50 ≤ 1.2× the raw watchers.")
+        .Table(["topology", "instances", "raw watchers p50", "raw p99", "providers p50", "providers p99", "p50 providers / raw", "goal", "verdict"],
+            fleet.Propagations.Select(p => new[]
+            {
+                p.Topology, Stats.Number(p.Instances), Stats.Ms(Stats.Median(p.RawMs)), Stats.Ms(Stats.Percentile(p.RawMs, 99)),
+                Stats.Ms(Stats.Median(p.ProviderMs)), Stats.Ms(Stats.Percentile(p.ProviderMs, 99)), Stats.Ratio(Stats.Median(p.ProviderMs), Stats.Median(p.RawMs)),
+                "≤ 1.2×", Stats.Verdict(Stats.Median(p.ProviderMs) <= 1.2 * Stats.Median(p.RawMs)),
+            }))
+        .Paragraph($"**Start storm.** All {instances} instances start at once (each `Build()` on a thread of its own, released together) on a bucket of {Stats.Number(settings.FleetStormKeys + BenchData.SectionKeys)} keys; the time until the last has returned with the bucket loaded, the median instance's, and the CPU the instances and the servers used meanwhile. Cold: each instance reads the whole bucket. From snapshots: each has a snapshot file of its own (`SnapshotPath`) and reads only what changed since (nothing here). Shared connection: the instances of one process share one connection (`Connection`), as providers of one process can.")
+        .Table(["topology", "how", "instances", "keys", "all loaded", "median instance", "client CPU", "server CPU"],
+            fleet.Storms.Select(s => new[]
+            {
+                s.Topology, s.How, Stats.Number(s.Instances), Stats.Number(s.Keys + BenchData.SectionKeys), Stats.Ms(s.AllLoadedMs), Stats.Ms(s.MedianInstanceMs),
+                $"{s.ClientCpuSeconds:0.0} s", $"{s.ServerCpuSeconds:0.0} s",
+            }))
+        .Paragraph("**Server cost.** nats-server's resident memory (summed over the nodes) before a fleet connected and with it running, per instance, and the bucket's consumers (one ordered consumer per watch); server CPU per put is what delivering one put to the whole fleet cost the servers.")
+        .Table(["topology", "fleet", "instances", "server memory idle", "with the fleet", "per instance", "consumers", "server CPU per put"],
+            fleet.Costs.Select(c =>
+            {
+                var propagation = fleet.Propagations.Single(p => p.Topology == c.Topology);
+                var cpuPerPut = c.Fleet == "providers" ? propagation.ProviderServerCpuPerPut : propagation.RawServerCpuPerPut;
+                return new[]
+                {
+                    c.Topology, c.Fleet, Stats.Number(c.Instances), Stats.Bytes(c.ServerBytesIdle), Stats.Bytes(c.ServerBytesWithFleet),
+                    Stats.Bytes((double)(c.ServerBytesWithFleet - c.ServerBytesIdle) / c.Instances), Stats.Number(c.Consumers), Stats.Ms(cpuPerPut * 1000),
+                };
+            }))
+        .Paragraph(FleetBenchmark.Limits(fleet));
+}
+
 var reportPath = Path.Combine(settings.OutputDirectory, "benchmarks.md");
 report.Save(reportPath);
 Console.WriteLine($"Wrote {reportPath}");

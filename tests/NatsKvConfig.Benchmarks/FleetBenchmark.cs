@@ -1,0 +1,379 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+using NatsKvConfig.Testing;
+
+namespace NatsKvConfig.Benchmarks;
+
+/// <summary>
+/// Scenario 8: a fleet of app instances on one bucket, each a provider with a connection of its own (as separate
+/// processes would have), hosted in this one process: a put reaching the last instance against as many raw NATS.Net
+/// watchers; all instances starting at once on a larger bucket (cold, from snapshots, and sharing one connection);
+/// and what the fleet costs the server. Against one server and against a 3-node cluster with an R3 bucket.
+/// </summary>
+internal static class FleetBenchmark
+{
+    internal sealed record Propagation(string Topology, int Instances, double[] RawMs, double[] ProviderMs, double RawServerCpuPerPut, double ProviderServerCpuPerPut);
+
+    internal sealed record Storm(string Topology, string How, int Instances, int Keys, double AllLoadedMs, double MedianInstanceMs, double ClientCpuSeconds, double ServerCpuSeconds);
+
+    internal sealed record Cost(string Topology, string Fleet, int Instances, long ServerBytesIdle, long ServerBytesWithFleet, long Consumers);
+
+    internal sealed record Result(List<Propagation> Propagations, List<Storm> Storms, List<Cost> Costs);
+
+    private const string ProbeKey = "fleet.probe";
+    private const string ProbePath = "fleet:probe";
+
+    // Instances started at once while a fleet for the propagation measure is set up (not timed): about what a
+    // deployment rolls at a time.
+    private const int StartParallelism = 16;
+
+    public static async Task<Result> RunAsync(BenchSettings settings)
+    {
+        var result = new Result([], [], []);
+        await using (var server = await NatsServer.StartAsync(new NatsServerOptions { ForceLocalProcess = true, ServerName = "fleet" }))
+        {
+            await RunTopologyAsync("one server", server.Url, [server.ProcessId!.Value], replicas: 1, settings, result);
+        }
+
+        await using (var cluster = await NatsCluster.StartAsync(3))
+        {
+            await RunTopologyAsync("3-node cluster, R3", cluster.Url, [.. cluster.Nodes.Select(node => node.ProcessId!.Value)], replicas: 3, settings, result);
+        }
+
+        return result;
+    }
+
+    private static async Task RunTopologyAsync(string topology, string url, int[] serverPids, int replicas, BenchSettings settings, Result result)
+    {
+        var instances = settings.FleetInstances;
+        await using var admin = new NatsConnection(NatsOpts.Default with { Url = url, Name = "fleet-admin" });
+        var js = new NatsJSContext(admin);
+        var kv = new NatsKVContext(js);
+
+        // Propagation: a small bucket, a raw fleet, then a provider fleet, each timed on the same number of puts.
+        var small = await CreateAsync(kv, "fleet_small", replicas);
+        for (var i = 0; i < 10; i++)
+        {
+            await small.PutAsync(BenchData.Key(i), Encoding.UTF8.GetBytes(BenchData.Value(i)));
+        }
+
+        await small.PutAsync(ProbeKey, Encoding.UTF8.GetBytes("-1"));
+        var idle = ServerUsage.Of(serverPids);
+
+        double[] rawMs;
+        double rawCpu;
+        await using (var raw = await RawFleet.StartAsync(url, small.Bucket, instances))
+        {
+            result.Costs.Add(new Cost(topology, "raw NATS.Net watchers", instances, idle.ResidentBytes, ServerUsage.Of(serverPids).ResidentBytes, await ConsumersAsync(js, small.Bucket)));
+            (rawMs, rawCpu) = await PutsAsync(small, raw.Probe, serverPids, settings.FleetPuts);
+        }
+
+        // The raw watchers' consumers go with their connections; each fleet is counted on a bucket without the other's.
+        await NoConsumersAsync(js, small.Bucket);
+        idle = ServerUsage.Of(serverPids);
+        double[] providerMs;
+        double providerCpu;
+        using (var providers = await ProviderFleet.StartAsync(url, small.Bucket, instances))
+        {
+            result.Costs.Add(new Cost(topology, "providers", instances, idle.ResidentBytes, ServerUsage.Of(serverPids).ResidentBytes, await ConsumersAsync(js, small.Bucket)));
+            (providerMs, providerCpu) = await PutsAsync(small, providers.Probe, serverPids, settings.FleetPuts);
+        }
+
+        result.Propagations.Add(new Propagation(topology, instances, rawMs, providerMs, rawCpu, providerCpu));
+        Console.WriteLine($"  fleet of {instances:N0} on {topology}: put → last instance p50 raw {Stats.Ms(Stats.Median(rawMs))}, providers {Stats.Ms(Stats.Median(providerMs))}");
+
+        // The start storm: every instance starts at once on a larger bucket.
+        var large = await CreateAsync(kv, "fleet_large", replicas);
+        await BenchData.SeedAsync(large, settings.FleetStormKeys);
+        var directory = Directory.CreateTempSubdirectory("natskvconfig-fleet-").FullName;
+        try
+        {
+            result.Storms.Add(StormOf(topology, "own connections, cold", url, large.Bucket, instances, settings.FleetStormKeys, serverPids, _ => static _ => { }));
+
+            // One provider writes the snapshot (on disposal); every instance gets a copy of its own, as each machine has its file.
+            var pristine = Path.Combine(directory, "pristine.snapshot");
+            using (Build(large.Bucket, s => { s.Url = url; s.SnapshotPath = pristine; }))
+            {
+            }
+
+            for (var i = 0; i < instances; i++)
+            {
+                File.Copy(pristine, SnapshotOf(directory, i));
+            }
+
+            result.Storms.Add(StormOf(topology, "own connections, from snapshots", url, large.Bucket, instances, settings.FleetStormKeys, serverPids, i => s => s.SnapshotPath = SnapshotOf(directory, i)));
+
+            await using var shared = new NatsConnection(NatsOpts.Default with { Url = url, Name = "fleet-shared" });
+            await shared.ConnectAsync();
+            result.Storms.Add(StormOf(topology, "one shared connection, cold", url, large.Bucket, instances, settings.FleetStormKeys, serverPids, _ => s => s.Connection = shared));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        foreach (var storm in result.Storms.Where(s => s.Topology == topology))
+        {
+            Console.WriteLine($"  start storm on {topology}, {storm.How}: all {storm.Instances:N0} loaded in {Stats.Ms(storm.AllLoadedMs)}, client CPU {storm.ClientCpuSeconds:0.0} s, server CPU {storm.ServerCpuSeconds:0.0} s");
+        }
+    }
+
+    /// <summary>What limits the fleet, in words from this run's numbers.</summary>
+    public static string Limits(Result result)
+    {
+        var text = new StringBuilder("**What limits the fleet.** ");
+        foreach (var topology in result.Storms.Select(s => s.Topology).Distinct())
+        {
+            var storms = result.Storms.Where(s => s.Topology == topology).ToList();
+            var cold = storms.Single(s => s.How.EndsWith("cold", StringComparison.Ordinal) && s.How.StartsWith("own", StringComparison.Ordinal));
+            var cpu = cold.ClientCpuSeconds + cold.ServerCpuSeconds;
+            var capacity = Environment.ProcessorCount * cold.AllLoadedMs / 1000;
+            text.Append(CultureInfo.InvariantCulture, $"On {topology}, the cold storm kept the machine's {Environment.ProcessorCount} cores {100 * cpu / capacity:0}% busy: ")
+                .Append(CultureInfo.InvariantCulture, $"{cold.ClientCpuSeconds:0.0} s of CPU in the instances (reading and projecting {Stats.Number((double)cold.Instances * (cold.Keys + BenchData.SectionKeys))} entries) and {cold.ServerCpuSeconds:0.0} s in nats-server (sending them, one consumer per instance), ")
+                .Append(cold.ClientCpuSeconds >= cold.ServerCpuSeconds ? "so the instances' own CPU is the larger part of the limit here; " : "so the server's fan-out is the larger part of the limit here; ");
+            foreach (var other in storms.Where(s => s != cold))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{other.How}: {Stats.Ratio(other.AllLoadedMs, cold.AllLoadedMs)} of the cold storm's time; ");
+            }
+
+            text.Length -= 2;
+            text.Append(". ");
+        }
+
+        foreach (var propagation in result.Propagations)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"A put reaching {Stats.Number(propagation.Instances)} instances on {propagation.Topology} cost the servers {Stats.Ms(propagation.ProviderServerCpuPerPut * 1000)} of CPU with providers and {Stats.Ms(propagation.RawServerCpuPerPut * 1000)} with raw watchers (one message to each instance's consumer), so the time to the last instance grows with the fleet whatever the client. ");
+        }
+
+        text.Append("With every instance in one process on two cores, the client side is measured at its most crowded: separate machines each bring their own CPU, and then the server's fan-out (one consumer and one copy of each message per instance) is what remains.");
+        return text.ToString();
+    }
+
+    private static string SnapshotOf(string directory, int instance) =>
+        Path.Combine(directory, instance.ToString(CultureInfo.InvariantCulture) + ".snapshot");
+
+    private static Task<INatsKVStore> CreateAsync(INatsKVContext kv, string prefix, int replicas) =>
+        TransientStoreFailure.RetryAsync(token => kv.CreateStoreAsync(new NatsKVConfig(BucketNames.Unique(prefix)) { History = 1, NumberOfReplicas = replicas }, token), retrying: null, CancellationToken.None);
+
+    private static ConfigurationRoot Build(string bucket, Action<NatsKvConfigurationSource> configure) =>
+        (ConfigurationRoot)new ConfigurationBuilder()
+            .AddNatsKv(bucket, source =>
+            {
+                source.StartupTimeout = TimeSpan.FromMinutes(5);
+                configure(source);
+            })
+            .Build();
+
+    private static async Task NoConsumersAsync(INatsJSContext js, string bucket)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (await ConsumersAsync(js, bucket) > 0)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new InvalidOperationException($"The consumers of {bucket} were still there a minute after their connections closed.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<long> ConsumersAsync(INatsJSContext js, string bucket) =>
+        (await js.GetStreamAsync("KV_" + bucket)).Info.State.ConsumerCount;
+
+    /// <summary>Puts a numbered value and waits until every instance saw it; returns the times and the server's CPU per put.</summary>
+    private static async Task<(double[] Ms, double ServerCpuPerPut)> PutsAsync(INatsKVStore store, FleetProbe probe, int[] serverPids, int samples)
+    {
+        const int WarmUps = 3;
+        var times = new List<double>(samples);
+        var before = ServerUsage.Of(serverPids);
+        for (var sample = -WarmUps; sample < samples; sample++)
+        {
+            var value = sample + WarmUps;
+            probe.Expect(value);
+            var start = Stopwatch.GetTimestamp();
+            await store.PutAsync(ProbeKey, Encoding.UTF8.GetBytes(value.ToString(CultureInfo.InvariantCulture)));
+            var ms = await probe.ElapsedSinceAsync(start);
+            if (sample >= 0)
+            {
+                times.Add(ms);
+            }
+        }
+
+        var cpu = ServerUsage.Of(serverPids).CpuSeconds - before.CpuSeconds;
+        return ([.. times], cpu / (samples + WarmUps));
+    }
+
+    /// <summary>
+    /// All instances start at once (each on a thread of its own, as each process has its own main thread, released
+    /// together), and the clock stops when the last <c>Build()</c> returned with the bucket loaded.
+    /// </summary>
+    private static Storm StormOf(string topology, string how, string url, string bucket, int instances, int keys, int[] serverPids, Func<int, Action<NatsKvConfigurationSource>> configure)
+    {
+        var roots = new ConfigurationRoot?[instances];
+        var elapsed = new double[instances];
+        var failures = new Exception?[instances];
+        using var gate = new ManualResetEventSlim();
+        using var waiting = new CountdownEvent(instances);
+        var threads = Enumerable.Range(0, instances).Select(i => new Thread(
+            () =>
+            {
+                waiting.Signal();
+                gate.Wait();
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    roots[i] = Build(bucket, source =>
+                    {
+                        source.Url = url;
+                        configure(i)(source);
+                    });
+                }
+                catch (Exception exception)
+                {
+                    failures[i] = exception;
+                }
+
+                elapsed[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            },
+            maxStackSize: 256 * 1024) { IsBackground = true }).ToList();
+        threads.ForEach(thread => thread.Start());
+        waiting.Wait();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        var server = ServerUsage.Of(serverPids);
+        var client = Process.GetCurrentProcess().TotalProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        gate.Set();
+        threads.ForEach(thread => thread.Join());
+        var allLoaded = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - client).TotalSeconds;
+        var serverCpu = ServerUsage.Of(serverPids).CpuSeconds - server.CpuSeconds;
+
+        try
+        {
+            if (failures.FirstOrDefault(f => f is not null) is { } failure)
+            {
+                throw new InvalidOperationException($"{failures.Count(f => f is not null)} of {instances} instances failed to start ({how}).", failure);
+            }
+
+            // Checked after the clock stopped: an instance that returned without the bucket's last keys measured nothing.
+            var lastPath = BenchData.Path(keys - 1);
+            var missing = roots.Count(root => root![lastPath] is null || root[BenchData.SectionPath(BenchData.SectionKeys - 1)] is null);
+            if (missing > 0)
+            {
+                throw new InvalidOperationException($"{missing} of {instances} instances returned from Build() without the bucket's last keys ({how}).");
+            }
+        }
+        finally
+        {
+            Parallel.ForEach(roots, root => root?.Dispose());
+        }
+
+        return new Storm(topology, how, instances, keys, allLoaded, Stats.Median(elapsed), clientCpu, serverCpu);
+    }
+
+    /// <summary>Instances, each a raw NATS.Net watch of the whole bucket (updates only) on a connection of its own.</summary>
+    private sealed class RawFleet : IAsyncDisposable
+    {
+        private readonly List<NatsConnection> _connections = [];
+        private readonly List<Task> _watches = [];
+        private readonly CancellationTokenSource _stop = new();
+
+        private RawFleet(int instances)
+        {
+            Probe = new FleetProbe(instances);
+        }
+
+        public FleetProbe Probe { get; }
+
+        public static async Task<RawFleet> StartAsync(string url, string bucket, int instances)
+        {
+            var fleet = new RawFleet(instances);
+            var slots = new (NatsConnection Connection, Task Watch)[instances];
+            await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = StartParallelism }, async (i, token) =>
+            {
+                var connection = new NatsConnection(NatsOpts.Default with { Url = url, Name = $"raw-{i}" });
+                var store = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(bucket, token);
+                var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var opts = new NatsKVWatchOpts { UpdatesOnly = true, OnNoData = _ => { ready.TrySetResult(); return new ValueTask<bool>(false); } };
+                var watch = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await foreach (var entry in store.WatchAsync<string>(">", opts: opts, cancellationToken: fleet._stop.Token))
+                        {
+                            if (entry.Key == ProbeKey)
+                            {
+                                fleet.Probe.Saw(i, entry.Value);
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }, CancellationToken.None);
+                await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), token);
+                slots[i] = (connection, watch);
+            });
+
+            fleet._connections.AddRange(slots.Select(s => s.Connection));
+            fleet._watches.AddRange(slots.Select(s => s.Watch));
+            return fleet;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_watches);
+            await Parallel.ForEachAsync(_connections, async (connection, _) => await connection.DisposeAsync());
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>Instances, each a provider with a connection of its own, reporting each reload's value of the probe.</summary>
+    private sealed class ProviderFleet : IDisposable
+    {
+        private readonly ConfigurationRoot[] _roots;
+        private readonly IDisposable[] _subscriptions;
+
+        private ProviderFleet(int instances)
+        {
+            Probe = new FleetProbe(instances);
+            _roots = new ConfigurationRoot[instances];
+            _subscriptions = new IDisposable[instances];
+        }
+
+        public FleetProbe Probe { get; }
+
+        public static async Task<ProviderFleet> StartAsync(string url, string bucket, int instances)
+        {
+            var fleet = new ProviderFleet(instances);
+            await Parallel.ForEachAsync(Enumerable.Range(0, instances), new ParallelOptions { MaxDegreeOfParallelism = StartParallelism }, (i, _) =>
+            {
+                var root = Build(bucket, s => s.Url = url);
+                fleet._roots[i] = root;
+                fleet._subscriptions[i] = ChangeToken.OnChange(root.GetReloadToken, () => fleet.Probe.Saw(i, root[ProbePath]));
+                return ValueTask.CompletedTask;
+            });
+
+            return fleet;
+        }
+
+        public void Dispose()
+        {
+            Parallel.For(0, _roots.Length, i =>
+            {
+                _subscriptions[i].Dispose();
+                _roots[i].Dispose();
+            });
+        }
+    }
+}
