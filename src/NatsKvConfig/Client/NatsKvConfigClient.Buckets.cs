@@ -82,7 +82,7 @@ public sealed partial class NatsKvConfigClient
 
     /// <summary>How far back the bucket's history reaches.</summary>
     private Task<HistoryLimits> GetHistoryLimitsAsync(CancellationToken cancellationToken) =>
-        ReadAsync(
+        ReadPreferringOriginAsync(
             async store =>
             {
                 var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
