@@ -59,13 +59,16 @@ internal static class NatsKvWire
     public static string? DomainOf(string? apiPrefix)
     {
         var prefix = apiPrefix?.TrimEnd('.');
-        if (prefix is null || !prefix.StartsWith(DomainApiStart, StringComparison.Ordinal) || !prefix.EndsWith(DomainApiEnd, StringComparison.Ordinal))
+        if (prefix is null
+            || prefix.Length <= DomainApiStart.Length + DomainApiEnd.Length
+            || !prefix.StartsWith(DomainApiStart, StringComparison.Ordinal)
+            || !prefix.EndsWith(DomainApiEnd, StringComparison.Ordinal))
         {
             return null;
         }
 
         var domain = prefix[DomainApiStart.Length..^DomainApiEnd.Length];
-        return domain.Length == 0 || domain.Contains('.', StringComparison.Ordinal) ? null : domain;
+        return domain.Contains('.', StringComparison.Ordinal) ? null : domain;
     }
 
     /// <summary>
