@@ -89,6 +89,13 @@ internal static class NatsKvWire
     }
 
     /// <summary>
+    /// The source of a mirror of <paramref name="originBucket"/> in JetStream domain <paramref name="domain"/>: its
+    /// stream, reached through the domain's API prefix (what <see cref="OriginOf"/> reads back).
+    /// </summary>
+    public static StreamSource MirrorSource(string originBucket, string domain) =>
+        new() { Name = StreamName(originBucket), External = new ExternalStreamSource { Api = DomainApiPrefix(domain) } };
+
+    /// <summary>
     /// The subject a write of <paramref name="key"/> (relative to no prefix: the bucket's full key) is published to:
     /// <c>$KV.&lt;bucket&gt;.&lt;key&gt;</c>, or across a domain <c>&lt;api prefix&gt;.$KV.&lt;origin&gt;.&lt;key&gt;</c>:
     /// the server of a leaf node maps <c>$JS.&lt;domain&gt;.API.$KV.&gt;</c> to the domain's <c>$KV.&gt;</c>, and
