@@ -94,6 +94,7 @@ public class EdgeSiteTests
         var app = sites.App(0);
         await hub.PutAsync(Key, "before");
         await Eventually.TrueAsync(() => app["Feature:Enabled"] == "before", "the app at the edge has the hub's value");
+        Assert.Single(await edge.GetHistoryAsync(Key)); // read from the hub, which the client now knows
 
         await sites.Topology.KillHubAsync();
 
@@ -103,6 +104,11 @@ public class EdgeSiteTests
         Assert.Equal("before", (await edge.GetAsync(Key))!.Value);
         Assert.Single(await edge.ListAsync());
         Assert.Contains("before", (await edge.ExportAsync()).Json, StringComparison.Ordinal);
+        using (var historyDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            var history = await edge.GetHistoryAsync(Key, historyDeadline.Token); // the hub does not answer: the mirror's
+            Assert.Equal("before", Assert.Single(history).Value);
+        }
 
         var elapsed = Stopwatch.StartNew();
         var failure = await Assert.ThrowsAsync<NatsKvOriginUnavailableException>(() => edge.PutAsync(Key, "during"));
