@@ -27,8 +27,11 @@ internal static class JetStreamProbe
     /// <summary>What the server said about itself when it answered.</summary>
     internal sealed record Answer(string? ServerName, string? Version);
 
-    /// <summary>One attempt; null when the server is not (yet) accepting clients or JetStream is not usable.</summary>
-    public static async Task<Answer?> TryAsync(NatsOpts opts, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt; null when the server is not (yet) accepting clients or JetStream is not usable. With
+    /// <paramref name="domain"/>, asks the JetStream of that domain through the server (a leaf node's hub, say).
+    /// </summary>
+    public static async Task<Answer?> TryAsync(NatsOpts opts, CancellationToken cancellationToken, string? domain = null)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(ConnectTimeout + InfoRequestTimeout);
@@ -38,7 +41,8 @@ internal static class JetStreamProbe
             try
             {
                 await connection.ConnectAsync().AsTask().WaitAsync(attempt.Token).ConfigureAwait(false);
-                await new NatsJSContext(connection).GetAccountInfoAsync(attempt.Token).ConfigureAwait(false);
+                var js = domain is null ? new NatsJSContext(connection) : new NatsJSContext(connection, new NatsJSOpts(connection.Opts, domain: domain));
+                await js.GetAccountInfoAsync(attempt.Token).ConfigureAwait(false);
                 return new Answer(connection.ServerInfo?.Name, connection.ServerInfo?.Version);
             }
             catch (Exception ex) when (IsNotReady(ex) && !cancellationToken.IsCancellationRequested)

@@ -332,6 +332,21 @@ public sealed class NatsServer : IAsyncDisposable
         string nodeDirectory,
         ILogger logger,
         TimeSpan startupTimeout) =>
+        ForConfiguredNode(binaryPath, configPath, serverName, clientPort, [clientPort, clusterPort], nodeDirectory, logger, startupTimeout);
+
+    /// <summary>
+    /// Describes a server process configured by a file (a cluster node, a leaf node's hub, a leaf node), listening
+    /// on <paramref name="listenPorts"/> (its client port among them); not started yet.
+    /// </summary>
+    internal static NatsServer ForConfiguredNode(
+        string binaryPath,
+        string configPath,
+        string serverName,
+        int clientPort,
+        IReadOnlyList<int> listenPorts,
+        string nodeDirectory,
+        ILogger logger,
+        TimeSpan startupTimeout) =>
         new(
             NatsServerKind.Process,
             LoopbackUrl(clientPort),
@@ -343,7 +358,7 @@ public sealed class NatsServer : IAsyncDisposable
             ownsStoreDirectory: true,
             binaryPath,
             ["-c", configPath],
-            [clientPort, clusterPort]);
+            listenPorts);
 
     /// <summary>Starts the process and waits until it is ready, or until it exits because a port was taken.</summary>
     internal async Task<bool> TryStartProcessAsync(CancellationToken cancellationToken) =>

@@ -45,9 +45,15 @@ internal static class BucketCommands
             },
         };
         var description = new Option<string?>("--description") { Description = "A description of the bucket", HelpName = "TEXT" };
+        var mirrorOf = new Option<string?>("--mirror-of")
+        {
+            Description = "Make the bucket an edge site's read-only mirror of this bucket (its own name) in --mirror-domain; writes go through to it",
+            HelpName = "BUCKET",
+        };
+        var mirrorDomain = new Option<string?>("--mirror-domain") { Description = "The JetStream domain of the --mirror-of bucket, such as hub", HelpName = "DOMAIN" };
         var command = new Command("add", "Create a bucket, or bring an existing one to the settings given (settings not given stay as they are)")
         {
-            name, history, ttl, replicas, maxBytes, storage, description,
+            name, history, ttl, replicas, maxBytes, storage, description, mirrorOf, mirrorDomain,
         };
         command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
         {
@@ -71,6 +77,8 @@ internal static class BucketCommands
                 settings.MaxBytes = existing.MaxBytes;
                 settings.Storage = existing.Storage;
                 settings.Description = existing.Description;
+                settings.MirrorOf = existing.MirrorOf;
+                settings.MirrorDomain = existing.MirrorDomain;
             }
 
             settings.History = parse.GetValue(history) ?? settings.History;
@@ -79,6 +87,8 @@ internal static class BucketCommands
             settings.MaxBytes = parse.GetValue(maxBytes) ?? settings.MaxBytes;
             settings.Storage = parse.GetValue(storage) ?? settings.Storage;
             settings.Description = parse.GetValue(description) ?? settings.Description;
+            settings.MirrorOf = parse.GetValue(mirrorOf) ?? settings.MirrorOf;
+            settings.MirrorDomain = parse.GetValue(mirrorDomain) ?? settings.MirrorDomain;
 
             var info = await client.EnsureBucketAsync(settings, token).ConfigureAwait(false);
             if (session.Json)

@@ -90,6 +90,12 @@ internal static class HumanOutput
             table.AddRow(Cell("description"), Cell(description));
         }
 
+        if (info.MirrorOf is { } origin)
+        {
+            table.AddRow(Cell("mirror of"), Cell(info.MirrorDomain is { } domain ? $"{origin} in domain {domain} (writes go there)" : $"{origin} (writes go there)"));
+            table.AddRow(Cell("mirror lag"), Cell($"{(info.MirrorLag ?? 0).ToString("N0", CultureInfo.InvariantCulture)} entries"));
+        }
+
         table.AddRow(Cell("history"), Cell(info.History.ToString(CultureInfo.InvariantCulture)));
         table.AddRow(Cell("ttl"), Cell(info.MaxAge == TimeSpan.Zero ? "none" : info.MaxAge.ToString("c", CultureInfo.InvariantCulture)));
         table.AddRow(Cell("replicas"), Cell(info.Replicas.ToString(CultureInfo.InvariantCulture)));

@@ -156,6 +156,19 @@ internal static class JsonOutput
         writer.WriteNumber("firstRevision", info.FirstRevision);
         writer.WriteNumber("lastRevision", info.LastRevision);
         writer.WriteString("created", Time(info.Created));
+        if (info.MirrorOf is { } origin)
+        {
+            writer.WriteStartObject("mirror");
+            writer.WriteString("of", origin);
+            WriteStringOrNull(writer, "domain", info.MirrorDomain);
+            writer.WriteNumber("lag", info.MirrorLag ?? 0);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("mirror");
+        }
+
         writer.WriteEndObject();
     }
 

@@ -44,10 +44,27 @@ public sealed class NatsKvBucketInfo
     /// <summary>The newest revision written to the bucket (0 when nothing ever was).</summary>
     public ulong LastRevision { get; init; }
 
+    /// <summary>
+    /// The bucket this one mirrors (an edge site's read-only copy, whose writes go to that origin), or
+    /// <see langword="null"/> for an ordinary bucket.
+    /// </summary>
+    public string? MirrorOf { get; init; }
+
+    /// <summary>The JetStream domain of <see cref="MirrorOf"/> when the mirror reaches it through one (such as <c>hub</c>); otherwise <see langword="null"/>.</summary>
+    public string? MirrorDomain { get; init; }
+
+    /// <summary>
+    /// For a mirror, how many of the origin's entries it had not copied yet when the server last heard from the
+    /// origin (0 when it was up to date); <see langword="null"/> for an ordinary bucket.
+    /// </summary>
+    public long? MirrorLag { get; init; }
+
     /// <summary>When the bucket was created.</summary>
     public DateTimeOffset Created { get; init; }
 
-    /// <summary>The bucket's name, history and revision.</summary>
+    /// <summary>The bucket's name, history and revision, and what it mirrors.</summary>
     /// <returns>A short description.</returns>
-    public override string ToString() => $"{Bucket} (history {History}, revision {LastRevision})";
+    public override string ToString() => MirrorOf is null
+        ? $"{Bucket} (history {History}, revision {LastRevision})"
+        : $"{Bucket} (mirror of {MirrorOf}{(MirrorDomain is null ? string.Empty : " in domain " + MirrorDomain)}, history {History}, revision {LastRevision})";
 }

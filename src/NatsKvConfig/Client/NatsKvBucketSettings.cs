@@ -34,6 +34,24 @@ public sealed class NatsKvBucketSettings
     /// <summary>A description shown by NATS tools, or <see langword="null"/>.</summary>
     public string? Description { get; set; }
 
+    /// <summary>
+    /// Makes the bucket a mirror of this bucket in JetStream domain <see cref="MirrorDomain"/>: an edge site's
+    /// read-only copy, on a leaf node, of the hub's bucket. Apps read the mirror locally (and keep reading it while the
+    /// hub is unreachable); <see cref="NatsKvConfigClient"/> writes through to the origin. A mirror has its origin's
+    /// name, so this is the bucket's own name; <see langword="null"/> (the default) for an ordinary bucket.
+    /// </summary>
+    /// <remarks>
+    /// The history and limits apply to the mirror's copy. An existing bucket cannot be turned into a mirror, or a
+    /// mirror into an ordinary bucket: the server refuses (<see cref="NatsKvBucketSettingsException"/>).
+    /// </remarks>
+    public string? MirrorOf { get; set; }
+
+    /// <summary>
+    /// The JetStream domain of the bucket <see cref="MirrorOf"/> names, such as <c>hub</c>: the mirror reaches it
+    /// through the API prefix <c>$JS.&lt;domain&gt;.API</c>. Required with <see cref="MirrorOf"/>.
+    /// </summary>
+    public string? MirrorDomain { get; set; }
+
     /// <summary>Checks every setting and says which is wrong and why.</summary>
     /// <param name="paramName">The caller's parameter holding these settings: the exception names it, the message the setting.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of its range; the message names it.</exception>
@@ -64,9 +82,28 @@ public sealed class NatsKvBucketSettings
             throw new ArgumentOutOfRangeException(paramName, MaxBytes, $"{nameof(MaxBytes)} must be positive, or -1 for no limit; it is {MaxBytes}.");
         }
 
+        if (MirrorOf is not null && !NatsKvSettings.IsValidBucketName(MirrorOf))
+        {
+            throw new ArgumentException($"{nameof(MirrorOf)}: {NatsKvSettings.InvalidBucketNameMessage(MirrorOf)}", paramName);
+        }
+
+        if ((MirrorOf is null) != (MirrorDomain is null))
+        {
+            throw new ArgumentException($"{nameof(MirrorOf)} and {nameof(MirrorDomain)} go together: a mirror copies a bucket of another JetStream domain.", paramName);
+        }
+
+        if (MirrorDomain is not null && !IsDomainName(MirrorDomain))
+        {
+            throw new ArgumentException($"{nameof(MirrorDomain)} '{MirrorDomain}' is not a JetStream domain name: use only letters, digits, '-' and '_'.", paramName);
+        }
+
         if (!Enum.IsDefined(Storage))
         {
             throw new ArgumentOutOfRangeException(paramName, Storage, $"{nameof(Storage)} must be File or Memory; it is {(int)Storage}.");
         }
     }
+
+    // A domain is one token of an API subject ($JS.<domain>.API).
+    private static bool IsDomainName(string domain) =>
+        domain.Length > 0 && domain.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

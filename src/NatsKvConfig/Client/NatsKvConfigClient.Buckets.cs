@@ -31,6 +31,17 @@ public sealed partial class NatsKvConfigClient
             Storage = settings.Storage == NatsKvBucketStorage.Memory ? NatsKVStorageType.Memory : NatsKVStorageType.File,
             Description = settings.Description,
         };
+        if (settings.MirrorOf is { } originBucket)
+        {
+            if (!string.Equals(originBucket, Bucket, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"A mirror has its origin's name: apps and the client read its keys under the origin's subjects, so create it as bucket '{originBucket}' (not '{Bucket}') on the edge's server.",
+                    nameof(settings));
+            }
+
+            config = config with { Mirror = NatsKvWire.MirrorSource(originBucket, settings.MirrorDomain!) };
+        }
 
         INatsKVStore store;
         try
@@ -46,6 +57,7 @@ public sealed partial class NatsKvConfigClient
         }
 
         Volatile.Write(ref _store, store);
+        ForgetOrigin();
         var info = await GetBucketInfoAsync(cancellationToken).ConfigureAwait(false);
         Log.BucketEnsured(_logger, Bucket, info.History, info.MaxAge, info.Replicas, info.MaxBytes, info.Storage);
         return info;
@@ -62,8 +74,12 @@ public sealed partial class NatsKvConfigClient
                 var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);
                 var config = status.Info.Config;
                 var state = status.Info.State;
+                var origin = NatsKvWire.OriginOf(Bucket, config);
                 return new NatsKvBucketInfo(Bucket)
                 {
+                    MirrorOf = origin.IsMirror ? origin.Bucket : null,
+                    MirrorDomain = origin.Domain,
+                    MirrorLag = origin.IsMirror ? status.Info.Mirror?.Lag ?? 0 : null,
                     Description = config.Description,
                     History = (int)config.MaxMsgsPerSubject,
                     MaxAge = config.MaxAge,
@@ -82,7 +98,7 @@ public sealed partial class NatsKvConfigClient
 
     /// <summary>How far back the bucket's history reaches.</summary>
     private Task<HistoryLimits> GetHistoryLimitsAsync(CancellationToken cancellationToken) =>
-        ReadAsync(
+        ReadPreferringOriginAsync(
             async store =>
             {
                 var status = await store.GetStatusAsync(cancellationToken).ConfigureAwait(false);

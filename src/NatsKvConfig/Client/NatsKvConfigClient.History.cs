@@ -14,7 +14,7 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<IReadOnlyList<NatsKvConfigEntry>> GetHistoryAsync(NatsKvConfigKey key, CancellationToken cancellationToken = default)
     {
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         return await GetResolvedHistoryAsync(resolution, cancellationToken).ConfigureAwait(false);
     }
 
@@ -22,7 +22,7 @@ public sealed partial class NatsKvConfigClient
     internal async Task<IReadOnlyList<NatsKvConfigEntry>> GetResolvedHistoryAsync(NatsKvConfigKeyResolution resolution, CancellationToken cancellationToken) =>
         resolution.Entry is null
             ? []
-            : await ReadEntriesAsync([_keys.Full(resolution.Key.Key)], history: true, cancellationToken).ConfigureAwait(false);
+            : await ReadHistoryAsync([_keys.Full(resolution.Key.Key)], cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Every kept entry of every key of the section, as one timeline ordered by revision: what changed, when, in
@@ -33,7 +33,7 @@ public sealed partial class NatsKvConfigClient
     /// <returns>The timeline, oldest first.</returns>
     /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<IReadOnlyList<NatsKvConfigEntry>> GetSectionHistoryAsync(string? section, CancellationToken cancellationToken = default) =>
-        await ReadEntriesAsync(_keys.Filters(SectionScope.For(section)), history: true, cancellationToken).ConfigureAwait(false);
+        await ReadHistoryAsync(_keys.Filters(SectionScope.For(section)), cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Plans setting the key back to its value at revision <paramref name="toRevision"/> (the value it held just after
@@ -78,7 +78,7 @@ public sealed partial class NatsKvConfigClient
         ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfZero(toRevision);
         var point = NatsKvHistoryPoint.AtRevision(toRevision);
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         var history = await GetResolvedHistoryAsync(resolution, cancellationToken).ConfigureAwait(false);
         if (history.Count == 0)
         {
@@ -166,7 +166,7 @@ public sealed partial class NatsKvConfigClient
     {
         ArgumentNullException.ThrowIfNull(point);
         var scope = SectionScope.For(section);
-        var history = await ReadEntriesAsync(_keys.Filters(scope), history: true, cancellationToken).ConfigureAwait(false);
+        var history = await ReadHistoryAsync(_keys.Filters(scope), cancellationToken).ConfigureAwait(false);
         var limits = await GetHistoryLimitsAsync(cancellationToken).ConfigureAwait(false);
         var latest = history.GroupBy(e => e.Key, StringComparer.Ordinal).Select(keyHistory => keyHistory.MaxBy(e => e.Revision)!);
         return NewPlan(scope.Section, HistoryRestorePlanner.Plan(Bucket, history, point, limits, _sentinelKey), Collisions(latest));

@@ -76,7 +76,7 @@ public sealed partial class NatsKvConfigClient
     public async Task<ulong> PutAsync(NatsKvConfigKey key, string value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         return await PutResolvedAsync(resolution, value, cancellationToken).ConfigureAwait(false);
     }
 
@@ -106,7 +106,7 @@ public sealed partial class NatsKvConfigClient
     public async Task<ulong> CreateAsync(NatsKvConfigKey key, string value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         return await CreateResolvedAsync(resolution, value, cancellationToken).ConfigureAwait(false);
     }
 
@@ -133,7 +133,7 @@ public sealed partial class NatsKvConfigClient
             catch (NatsKvRevisionConflictException) when (attempt < MaxRetries)
             {
                 // Written or deleted in between: look again (a value now there is an error, a new delete marker is not).
-                resolution = await ResolveAsync(resolution.Requested, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+                resolution = await ResolveAsync(resolution.Requested, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
             }
         }
     }
@@ -153,7 +153,7 @@ public sealed partial class NatsKvConfigClient
     public async Task<ulong> UpdateAsync(NatsKvConfigKey key, string value, ulong expectedRevision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         return await UpdateResolvedAsync(resolution, value, expectedRevision, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,7 +183,7 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong?> DeleteAsync(NatsKvConfigKey key, ulong? expectedRevision = null, CancellationToken cancellationToken = default)
     {
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         return await DeleteResolvedAsync(resolution, expectedRevision, cancellationToken).ConfigureAwait(false);
     }
 
@@ -212,7 +212,7 @@ public sealed partial class NatsKvConfigClient
                 catch (NatsKvRevisionConflictException) when (attempt < MaxRetries)
                 {
                     // Changed in between: look again.
-                    resolution = await ResolveAsync(resolution.Requested, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+                    resolution = await ResolveAsync(resolution.Requested, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
                 }
             }
         }
@@ -234,7 +234,7 @@ public sealed partial class NatsKvConfigClient
     /// <exception cref="NatsKvConfigNotFoundException">The bucket does not exist.</exception>
     public async Task<ulong> PurgeAsync(NatsKvConfigKey key, ulong? expectedRevision = null, CancellationToken cancellationToken = default)
     {
-        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveAsync(key, lookForOthers: false, cancellationToken, forWrite: true).ConfigureAwait(false);
         return await PurgeResolvedAsync(resolution, expectedRevision, cancellationToken).ConfigureAwait(false);
     }
 

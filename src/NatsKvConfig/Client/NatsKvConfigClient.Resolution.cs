@@ -28,10 +28,14 @@ public sealed partial class NatsKvConfigClient
     /// read, as cheap as before keys were resolved (a collision with it then goes unseen); otherwise, and when it
     /// holds no value, keys of the same depth are listed and compared ignoring case.
     /// </summary>
-    private async Task<NatsKvConfigKeyResolution> ResolveAsync(NatsKvConfigKey key, bool lookForOthers, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="forWrite"/>, entries are read from a mirror's origin when it answers, so the revisions a
+    /// write then expects are the origin's latest rather than a lagging mirror's.
+    /// </remarks>
+    private async Task<NatsKvConfigKeyResolution> ResolveAsync(NatsKvConfigKey key, bool lookForOthers, CancellationToken cancellationToken, bool forWrite = false)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var exact = await LatestEntryAsync(key.Key, cancellationToken).ConfigureAwait(false);
+        var exact = await LatestEntryAsync(key.Key, cancellationToken, forWrite).ConfigureAwait(false);
         if (exact is { IsLive: true } && !lookForOthers)
         {
             return new NatsKvConfigKeyResolution(key, key, exact, []);
@@ -51,7 +55,7 @@ public sealed partial class NatsKvConfigClient
                 && !string.Equals(other, key.Key, StringComparison.Ordinal)
                 && NatsKvKeyMapper.TryToPath(other, out var path)
                 && string.Equals(path, key.Path, StringComparison.OrdinalIgnoreCase)
-                && await LatestEntryAsync(other, cancellationToken).ConfigureAwait(false) is { } entry)
+                && await LatestEntryAsync(other, cancellationToken, forWrite).ConfigureAwait(false) is { } entry)
             {
                 candidates.Add(entry);
             }
@@ -106,7 +110,7 @@ public sealed partial class NatsKvConfigClient
             foreach (var key in holders.GetValueOrDefault(path) ?? [])
             {
                 held.Add(key);
-                var entry = current.GetValueOrDefault(key) ?? await LatestEntryAsync(key, cancellationToken).ConfigureAwait(false);
+                var entry = current.GetValueOrDefault(key) ?? await LatestEntryAsync(key, cancellationToken, preferOrigin: true).ConfigureAwait(false);
                 if (entry is not null)
                 {
                     candidates.Add(entry);

@@ -114,7 +114,7 @@ public sealed partial class NatsKvConfigClient
         ArgumentNullException.ThrowIfNull(values);
         var scope = SectionScope.For(section);
         var wanted = WantedKeys(scope, values);
-        var entries = await ReadEntriesAsync(_keys.Filters(scope), history: false, cancellationToken).ConfigureAwait(false);
+        var entries = await ReadEntriesAsync(_keys.Filters(scope), history: false, cancellationToken, preferOrigin: true).ConfigureAwait(false);
         var current = new Dictionary<string, NatsKvConfigEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {

@@ -168,12 +168,24 @@ public sealed partial class NatsKvConfigClient
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
+            ForgetOrigin();
             throw NatsKvConfigNotFoundException.BucketMissing(Bucket, exception);
         }
     }
 
-    private Task<List<NatsKvConfigEntry>> ReadEntriesAsync(IReadOnlyList<string> filters, bool history, CancellationToken cancellationToken) =>
-        ReadAsync(store => BucketScanner.ReadAsync(store, _keys, filters, history, cancellationToken), cancellationToken);
+    /// <summary>
+    /// The entries under <paramref name="filters"/>; with <paramref name="preferOrigin"/> (to plan writes), from a
+    /// mirror's origin when it answers.
+    /// </summary>
+    private Task<List<NatsKvConfigEntry>> ReadEntriesAsync(IReadOnlyList<string> filters, bool history, CancellationToken cancellationToken, bool preferOrigin = false)
+    {
+        Func<INatsKVStore, Task<List<NatsKvConfigEntry>>> read = store => BucketScanner.ReadAsync(store, _keys, filters, history, cancellationToken);
+        return preferOrigin ? ReadPreferringOriginAsync(read, cancellationToken) : ReadAsync(read, cancellationToken);
+    }
+
+    /// <summary>Every kept entry under <paramref name="filters"/>: from a mirror's origin when it answers, else from this bucket.</summary>
+    private Task<List<NatsKvConfigEntry>> ReadHistoryAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken) =>
+        ReadEntriesAsync(filters, history: true, cancellationToken, preferOrigin: true);
 
     /// <summary>
     /// Writes a value (or, with <paramref name="value"/> null, a delete or purge marker) to a key relative to the
@@ -189,12 +201,21 @@ public sealed partial class NatsKvConfigClient
             headers[NatsKvWire.ExpectedLastSubjectSequenceHeader] = NatsKvWire.ExpectedRevision(expected);
         }
 
-        var result = await _js.TryPublishAsync(NatsKvWire.Subject(Bucket, fullKey), value ?? [], NatsRawSerializer<byte[]>.Default, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // A mirror takes no writes: they go to its origin (through the mirror's external API prefix), with the
+        // origin's revisions, as the Go and JavaScript clients write through a mirror too.
+        var origin = await GetOriginAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _js.TryPublishAsync(origin.WriteSubject(fullKey), value ?? [], NatsRawSerializer<byte[]>.Default, headers: headers, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!result.Success)
         {
+            ForgetOrigin();
             if (result.Error is NatsJSPublishNoResponseException or NatsNoRespondersException)
             {
                 await ThrowIfBucketMissingAsync(result.Error, cancellationToken).ConfigureAwait(false);
+                if (origin.IsMirror)
+                {
+                    Log.OriginUnavailable(_logger, Bucket, key, origin.Bucket, origin.ApiPrefix ?? _js.Opts.Prefix);
+                    throw NatsKvOriginUnavailableException.WriteFailed(Bucket, key, origin, result.Error);
+                }
             }
 
             throw result.Error;
@@ -206,7 +227,7 @@ public sealed partial class NatsKvConfigClient
             var exception = new NatsJSApiException(error);
             if (error.ErrCode == NatsKvWire.WrongLastSequence)
             {
-                var actual = await CurrentRevisionAsync(key, cancellationToken).ConfigureAwait(false);
+                var actual = await CurrentRevisionAsync(origin, key, cancellationToken).ConfigureAwait(false);
                 Log.RevisionConflict(_logger, Bucket, key, expectedRevision ?? 0, actual);
                 throw NatsKvRevisionConflictException.NotAt(Bucket, key, expectedRevision ?? 0, actual, exception);
             }
@@ -226,27 +247,36 @@ public sealed partial class NatsKvConfigClient
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
             Volatile.Write(ref _store, null);
+            ForgetOrigin();
             throw NatsKvConfigNotFoundException.BucketMissing(Bucket, cause);
         }
     }
 
-    /// <summary>The revision of the key's latest entry, a delete marker included; 0 when it has none.</summary>
-    private async Task<ulong> CurrentRevisionAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The revision of the key's latest entry in the bucket that took the write (a mirror's origin), a delete marker
+    /// included; 0 when it has none.
+    /// </summary>
+    private async Task<ulong> CurrentRevisionAsync(KvOrigin origin, string key, CancellationToken cancellationToken)
     {
         try
         {
-            var (_, revision) = await NatsKvWire.LastRevisionAsync(_js, Bucket, _keys.Full(key), cancellationToken).ConfigureAwait(false);
+            var (_, revision) = await NatsKvWire.LastRevisionAsync(OriginJetStream(origin), origin.Bucket, _keys.Full(key), cancellationToken).ConfigureAwait(false);
             return revision;
         }
         catch (NatsJSException exception) when (NatsKvWire.IsStreamNotFound(exception))
         {
-            throw NatsKvConfigNotFoundException.BucketMissing(Bucket, exception);
+            ForgetOrigin();
+            throw NatsKvConfigNotFoundException.BucketMissing(origin.Bucket, exception);
         }
     }
 
-    /// <summary>The key's latest entry, a delete marker included, or <see langword="null"/> when it has none.</summary>
-    private Task<NatsKvConfigEntry?> LatestEntryAsync(string key, CancellationToken cancellationToken) =>
-        ReadAsync<NatsKvConfigEntry?>(
+    /// <summary>
+    /// The key's latest entry, a delete marker included, or <see langword="null"/> when it has none; with
+    /// <paramref name="preferOrigin"/>, read from a mirror's origin when it answers (for a compare-and-swap there).
+    /// </summary>
+    private Task<NatsKvConfigEntry?> LatestEntryAsync(string key, CancellationToken cancellationToken, bool preferOrigin = false)
+    {
+        Func<INatsKVStore, Task<NatsKvConfigEntry?>> read =
             async store =>
             {
                 var result = await store.TryGetEntryAsync(_keys.Full(key), 0, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false);
@@ -262,8 +292,9 @@ public sealed partial class NatsKvConfigClient
                     NatsKVKeyNotFoundException => null,
                     _ => throw result.Error,
                 };
-            },
-            cancellationToken);
+            };
+        return preferOrigin ? ReadPreferringOriginAsync(read, cancellationToken) : ReadAsync(read, cancellationToken);
+    }
 
     /// <summary>Bumps the sentinel key's counter, when there is one; returns its new revision.</summary>
     private async Task<ulong?> BumpSentinelAsync(CancellationToken cancellationToken)
@@ -275,7 +306,7 @@ public sealed partial class NatsKvConfigClient
 
         for (var attempt = 1; ; attempt++)
         {
-            var current = await LatestEntryAsync(_sentinelKey, cancellationToken).ConfigureAwait(false);
+            var current = await LatestEntryAsync(_sentinelKey, cancellationToken, preferOrigin: true).ConfigureAwait(false);
             var counter = current is { IsLive: true } && long.TryParse(current.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value < long.MaxValue ? value : 0;
             var next = Encoding.UTF8.GetBytes((counter + 1).ToString(CultureInfo.InvariantCulture));
             try

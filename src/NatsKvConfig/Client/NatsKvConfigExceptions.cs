@@ -14,8 +14,9 @@ namespace NatsKvConfig;
 /// Catch a derived type to act on one condition: <see cref="NatsKvConfigNotFoundException"/> (the bucket, key or
 /// revision does not exist), <see cref="NatsKvRevisionConflictException"/> (a compare-and-swap or create-only write
 /// lost), <see cref="NatsKvHistoryLimitException"/> (older than the history kept),
-/// <see cref="NatsKvRollbackWouldDeleteException"/> (retry with <see cref="NatsKvRollbackOptions.AllowDelete"/>), or
-/// <see cref="NatsKvBucketSettingsException"/> (the server refused a bucket's settings).
+/// <see cref="NatsKvRollbackWouldDeleteException"/> (retry with <see cref="NatsKvRollbackOptions.AllowDelete"/>),
+/// <see cref="NatsKvBucketSettingsException"/> (the server refused a bucket's settings), or
+/// <see cref="NatsKvOriginUnavailableException"/> (a mirror's origin, which takes its writes, did not answer).
 /// </remarks>
 public class NatsKvConfigClientException : Exception
 {
@@ -331,4 +332,61 @@ public sealed class NatsKvBucketSettingsException : NatsKvConfigClientException
     /// <summary>The server's refusal of <paramref name="bucket"/>'s settings, with its reason.</summary>
     internal static NatsKvBucketSettingsException Refused(string bucket, NatsJSApiException innerException) =>
         new($"NATS refused the settings of KV bucket '{bucket}': {innerException.Error.Description} (error {innerException.Error.ErrCode}).", bucket, innerException);
+}
+
+/// <summary>
+/// A write to a bucket that is a mirror (an edge site's read-only copy, such as one on a leaf node) could not reach
+/// the bucket it mirrors: a mirror takes no writes, so the client writes through to the origin, and the origin did
+/// not answer (the hub is down or cut off, or has no such bucket). Nothing was written. Reads of the mirror keep
+/// working; retry the write once the origin is reachable again.
+/// </summary>
+/// <remarks>The command-line tool exits with its general error code, 1.</remarks>
+public sealed class NatsKvOriginUnavailableException : NatsKvConfigClientException
+{
+    /// <summary>Creates an exception with no message.</summary>
+    public NatsKvOriginUnavailableException()
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public NatsKvOriginUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates an exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public NatsKvOriginUnavailableException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    private NatsKvOriginUnavailableException(string message, string bucket, string originBucket, string? originApiPrefix, Exception? innerException)
+        : base(message, bucket, innerException)
+    {
+        OriginBucket = originBucket;
+        OriginApiPrefix = originApiPrefix;
+        OriginDomain = NatsKvWire.DomainOf(originApiPrefix);
+    }
+
+    /// <summary>The bucket the mirror copies, which takes its writes.</summary>
+    public string? OriginBucket { get; }
+
+    /// <summary>The JetStream domain of the origin (such as <c>hub</c>), when the mirror reaches it through one; otherwise <see langword="null"/>.</summary>
+    public string? OriginDomain { get; }
+
+    /// <summary>The JetStream API prefix the mirror reaches its origin through (such as <c>$JS.hub.API</c>), or <see langword="null"/> for the local JetStream.</summary>
+    public string? OriginApiPrefix { get; }
+
+    /// <summary>A write of <paramref name="key"/> to the mirror <paramref name="bucket"/> found its origin unreachable.</summary>
+    internal static NatsKvOriginUnavailableException WriteFailed(string bucket, string key, KvOrigin origin, Exception? innerException) =>
+        new(
+            $"Key '{key}' was not written: NATS KV bucket '{bucket}' here is a mirror, so writes go to its origin, {origin.Describe()}, " +
+            "which did not answer (it is unreachable from this server, or has no such bucket). Reads of the mirror keep working; retry once the origin is reachable.",
+            bucket,
+            origin.Bucket,
+            origin.ApiPrefix,
+            innerException);
 }

@@ -38,8 +38,75 @@ internal static class NatsKvWire
     // The API status of a request whose object (a stream, a message) is missing; the error code says which.
     private const int NotFoundStatus = 404;
 
+    /// <summary>The JetStream API prefix of the local JetStream (no domain, no account import).</summary>
+    public const string DefaultApiPrefix = "$JS.API";
+
+    private const string StreamNamePrefix = "KV_";
+    private const string DomainApiStart = "$JS.";
+    private const string DomainApiEnd = ".API";
+
     /// <summary>The name of the stream that holds <paramref name="bucket"/>: <c>KV_&lt;bucket&gt;</c>.</summary>
-    public static string StreamName(string bucket) => "KV_" + bucket;
+    public static string StreamName(string bucket) => StreamNamePrefix + bucket;
+
+    /// <summary>The bucket a KV stream holds (<c>KV_app_config</c> → <c>app_config</c>); the name as is when it lacks the prefix.</summary>
+    public static string BucketOf(string streamName) =>
+        streamName.StartsWith(StreamNamePrefix, StringComparison.Ordinal) ? streamName[StreamNamePrefix.Length..] : streamName;
+
+    /// <summary>The API prefix of JetStream domain <paramref name="domain"/>: <c>$JS.&lt;domain&gt;.API</c>.</summary>
+    public static string DomainApiPrefix(string domain) => DomainApiStart + domain + DomainApiEnd;
+
+    /// <summary>The domain of a <c>$JS.&lt;domain&gt;.API</c> prefix (a trailing dot allowed); <see langword="null"/> for any other prefix.</summary>
+    public static string? DomainOf(string? apiPrefix)
+    {
+        var prefix = apiPrefix?.TrimEnd('.');
+        if (prefix is null
+            || prefix.Length <= DomainApiStart.Length + DomainApiEnd.Length
+            || !prefix.StartsWith(DomainApiStart, StringComparison.Ordinal)
+            || !prefix.EndsWith(DomainApiEnd, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var domain = prefix[DomainApiStart.Length..^DomainApiEnd.Length];
+        return domain.Contains('.', StringComparison.Ordinal) ? null : domain;
+    }
+
+    /// <summary>
+    /// Where writes of <paramref name="bucket"/> go, from its stream's configuration: the bucket itself; or, for a
+    /// mirror, its origin bucket, through the mirror source's external API prefix when it has one (as the Go and
+    /// JavaScript clients do: a mirror takes no writes, so they are published to the origin).
+    /// </summary>
+    public static KvOrigin OriginOf(string bucket, StreamConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Mirror is not { } mirror)
+        {
+            return new KvOrigin(bucket, null, IsMirror: false);
+        }
+
+        var apiPrefix = mirror.External?.Api is { Length: > 0 } api ? api.TrimEnd('.') : null;
+        return new KvOrigin(BucketOf(mirror.Name), apiPrefix, IsMirror: true);
+    }
+
+    /// <summary>
+    /// The source of a mirror of <paramref name="originBucket"/> in JetStream domain <paramref name="domain"/>: its
+    /// stream, reached through the domain's API prefix (what <see cref="OriginOf"/> reads back).
+    /// </summary>
+    public static StreamSource MirrorSource(string originBucket, string domain) =>
+        new() { Name = StreamName(originBucket), External = new ExternalStreamSource { Api = DomainApiPrefix(domain) } };
+
+    /// <summary>
+    /// The subject a write of <paramref name="key"/> (relative to no prefix: the bucket's full key) is published to:
+    /// <c>$KV.&lt;bucket&gt;.&lt;key&gt;</c>, or across a domain <c>&lt;api prefix&gt;.$KV.&lt;origin&gt;.&lt;key&gt;</c>:
+    /// the server of a leaf node maps <c>$JS.&lt;domain&gt;.API.$KV.&gt;</c> to the domain's <c>$KV.&gt;</c>, and
+    /// denies a plain <c>$KV.&gt;</c> across the leaf connection.
+    /// </summary>
+    public static string WriteSubject(KvOrigin origin, string key)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var subject = Subject(origin.Bucket, key);
+        return origin.ApiPrefix is { } prefix ? prefix + "." + subject : subject;
+    }
 
     /// <summary>What every subject of <paramref name="bucket"/> starts with: <c>$KV.&lt;bucket&gt;.</c></summary>
     public static string SubjectPrefix(string bucket) => "$KV." + bucket + ".";

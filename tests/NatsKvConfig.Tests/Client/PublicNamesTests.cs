@@ -33,7 +33,7 @@ public class PublicNamesTests
 
         Assert.All(exceptions, type => Assert.True(typeof(NatsKvConfigClientException).IsAssignableFrom(type), type.Name));
         Assert.Equal(
-            ["NatsKvBucketSettingsException", "NatsKvConfigClientException", "NatsKvConfigNotFoundException", "NatsKvHistoryLimitException", "NatsKvRevisionConflictException", "NatsKvRollbackWouldDeleteException"],
+            ["NatsKvBucketSettingsException", "NatsKvConfigClientException", "NatsKvConfigNotFoundException", "NatsKvHistoryLimitException", "NatsKvOriginUnavailableException", "NatsKvRevisionConflictException", "NatsKvRollbackWouldDeleteException"],
             exceptions.Select(type => type.Name).Order(StringComparer.Ordinal));
     }
 }

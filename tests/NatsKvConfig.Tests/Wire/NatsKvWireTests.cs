@@ -19,6 +19,55 @@ public class NatsKvWireTests
     }
 
     [Fact]
+    public void A_bucket_that_is_no_mirror_takes_its_own_writes()
+    {
+        var origin = NatsKvWire.OriginOf("app", new StreamConfig("KV_app", ["$KV.app.>"]));
+
+        Assert.False(origin.IsMirror);
+        Assert.Equal("$KV.app.Feature.Enabled", origin.WriteSubject("Feature.Enabled"));
+    }
+
+    [Fact]
+    public void A_mirror_in_another_domain_writes_to_its_origin_through_the_external_api_prefix()
+    {
+        var config = new StreamConfig { Name = "KV_app", Mirror = new StreamSource { Name = "KV_hubapp", External = new ExternalStreamSource { Api = "$JS.hub.API" } } };
+
+        var origin = NatsKvWire.OriginOf("app", config);
+
+        Assert.True(origin.IsMirror);
+        Assert.Equal("hubapp", origin.Bucket);
+        Assert.Equal("hub", origin.Domain);
+        Assert.Equal("$JS.hub.API.$KV.hubapp.Feature.Enabled", origin.WriteSubject("Feature.Enabled"));
+        Assert.Equal("NATS KV bucket 'hubapp' in JetStream domain 'hub'", origin.Describe());
+    }
+
+    [Fact]
+    public void A_mirror_in_the_same_jetstream_writes_to_its_origins_own_subjects()
+    {
+        var origin = NatsKvWire.OriginOf("copy", new StreamConfig { Name = "KV_copy", Mirror = new StreamSource { Name = "KV_app" } });
+
+        Assert.True(origin.IsMirror);
+        Assert.Null(origin.ApiPrefix);
+        Assert.Equal("$KV.app.a", origin.WriteSubject("a"));
+    }
+
+    [Theory]
+    [InlineData("$JS.hub.API", "hub")]
+    [InlineData("$JS.hub.API.", "hub")]
+    [InlineData("$JS.API", null)]
+    [InlineData("JS.from-acc1", null)]
+    [InlineData("$JS.a.b.API", null)]
+    [InlineData(null, null)]
+    public void A_domain_is_read_only_from_a_domain_api_prefix(string? prefix, string? domain)
+    {
+        Assert.Equal(domain, NatsKvWire.DomainOf(prefix));
+        if (domain is not null)
+        {
+            Assert.Equal(prefix!.TrimEnd('.'), NatsKvWire.DomainApiPrefix(domain));
+        }
+    }
+
+    [Fact]
     public void The_error_codes_are_the_servers()
     {
         Assert.Equal(10049, NatsKvWire.StreamCreateFailed);
