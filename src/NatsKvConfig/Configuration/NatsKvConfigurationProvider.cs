@@ -308,9 +308,6 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <summary>Leaves the host whose services are being disposed: its logging is no longer written to.</summary>
     internal void LeaveHost(ILoggerFactory loggerFactory) => _hostLogging?.Disconnect(loggerFactory);
 
-    /// <summary>Whether the provider logs to a factory that waits for a host (its source set none).</summary>
-    internal bool LogsToHost => _hostLogging is not null;
-
     /// <inheritdoc />
     public override string ToString() =>
         $"{nameof(NatsKvConfigurationProvider)} for NATS KV bucket '{Bucket}'{(_source.KeyPrefix is { } prefix ? $" (keys under '{prefix}.')" : string.Empty)} ({(_source.Optional ? "Optional" : "Required")})";

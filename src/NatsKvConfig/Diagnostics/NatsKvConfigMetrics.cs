@@ -55,18 +55,6 @@ internal sealed class NatsKvConfigMetrics : IDisposable
         _instruments = new Instruments(this, meter);
     }
 
-    /// <summary>Whether the meter came from a factory (the source's or the host's) rather than being this instance's own.</summary>
-    public bool UsesMeterFactory
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _ownedMeter is null;
-            }
-        }
-    }
-
     /// <summary>
     /// Moves the instruments onto a meter of <paramref name="meterFactory"/> (the host's), when the meter is still this
     /// instance's own: counters go on from there; gauges report the current state whoever listens.

@@ -25,6 +25,22 @@ public class ConnectionStringTests
     }
 
     [Fact]
+    public void Another_bucket_before_the_source_is_not_loaded_again_to_look_for_the_connection_string()
+    {
+        var builder = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("ConnectionStrings:nats", "nats://a:4222")])
+            .AddNatsKv("other", s =>
+            {
+                s.Url = "nats://127.0.0.1:1"; // loading it would fail after its start-up timeout
+                s.StartupTimeout = TimeSpan.FromMilliseconds(100);
+            });
+        var source = Source();
+        builder.Add(source);
+
+        Assert.Equal("nats://a:4222", NatsConnectionString.Resolve(source, builder));
+    }
+
+    [Fact]
     public void A_configuration_manager_is_read_as_built_so_far()
     {
         using var manager = new ConfigurationManager();
