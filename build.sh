@@ -9,6 +9,8 @@
 #   ./build.sh bench    run the benchmarks (a few minutes) and write docs/benchmarks.md with its plots;
 #                       --quick runs every scenario at tiny sizes into artifacts/bench (as CI does);
 #                       --micro runs the BenchmarkDotNet micro benchmarks (reads, apply cost)
+#   ./build.sh aot      publish samples/AotConsole with native AOT (installs clang if missing), fail on any trim or
+#                       AOT warning (IL2xxx, IL3xxx), and run it against a local nats-server (started for you)
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -69,6 +71,23 @@ ensure_chromium() {
   die "chromium is not installed (the admin page's browser test needs it). Install it with:
     sudo apt-get update && sudo apt-get install -y chromium      (Debian/Ubuntu)
   or set CHROMIUM_PATH to a Chromium or Chrome binary."
+}
+
+# Native AOT links with clang and zlib (Debian's packages; the ILCompiler itself comes from NuGet on restore).
+ensure_aot_toolchain() {
+  if command -v clang >/dev/null 2>&1 && [ -e /usr/include/zlib.h ]; then
+    log "clang: $(command -v clang) ($(clang --version 2>/dev/null | head -n 1))"
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    log "clang or zlib1g-dev is missing: installing them with apt-get (for the native AOT publish)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >&2
+    command -v clang >/dev/null 2>&1 || die "apt-get installed clang but it is not on PATH"
+    return 0
+  fi
+  die "native AOT needs clang and zlib. Install them with:
+    sudo apt-get update && sudo apt-get install -y clang zlib1g-dev      (Debian/Ubuntu)"
 }
 
 ensure_dotnet() {
@@ -154,6 +173,46 @@ bench() {
   dotnet run --project "$ROOT/tests/NatsKvConfig.Benchmarks" -c Release -- ${1:-} --out "$out" >&2
 }
 
+# Publishes the AOT sample and runs it: the library, its host integration and the binder's generated code stay
+# free of trim and AOT warnings, and the native binary loads a bucket and sees a live change.
+aot() {
+  ensure_dotnet
+  ensure_nats_server
+  ensure_aot_toolchain
+  local out="$ARTIFACTS/aot" publish_log="$ARTIFACTS/aot-publish.log" started=$SECONDS
+  rm -rf "$out"
+  mkdir -p "$ARTIFACTS"
+  log "publishing samples/AotConsole with PublishAot (a few minutes)"
+  if ! dotnet publish "$ROOT/samples/AotConsole/AotConsole.csproj" -c Release -r linux-x64 -o "$out" -nologo >"$publish_log" 2>&1; then
+    cat "$publish_log" >&2
+    die "the AOT publish failed"
+  fi
+  if grep -E 'warning IL[23][0-9]{3}|error IL[23][0-9]{3}' "$publish_log" >&2; then
+    die "the AOT publish reported trim or AOT warnings (above; the whole log is $publish_log)"
+  fi
+  log "published in $((SECONDS - started)) s: $(du -h "$out/AotConsole" | cut -f1) binary, no IL2xxx or IL3xxx warnings"
+
+  local nats port store pid status=0
+  nats="$(find_nats_server)"
+  # A port nothing answers on.
+  port=$((20000 + RANDOM % 20000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
+  store="$(mktemp -d)"
+  "$nats" -js -a 127.0.0.1 -p "$port" -sd "$store" >"$store/nats-server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  log "running the AOT binary against nats-server on port $port"
+  ConnectionStrings__nats="nats://127.0.0.1:$port" timeout 60 "$out/AotConsole" >&2 || status=$?
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$store"
+  [ "$status" = "0" ] || die "the AOT sample failed (exit code $status)"
+  log "the AOT sample passed"
+}
+
 demo() {
   ensure_dotnet
   ensure_nats_server
@@ -167,5 +226,6 @@ case "${1:-}" in
   build) build ;;
   pack) pack ;;
   bench) shift; bench "$@" ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  aot) aot ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -50,10 +50,14 @@ if (demo)
     await bucket.ResetAsync();
 }
 
-// --- This is all an app needs: ---
+// The server, as an app gets it from appsettings.json ("ConnectionStrings": { "nats": "nats://..." }),
+// the variable ConnectionStrings__nats, or an Aspire AppHost's WithReference.
 var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:nats", url)]);
+
+// --- This is all an app needs: ---
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Configuration.AddNatsKv(FlagBucket.Name, url);
+builder.AddNatsKvConfiguration("nats", FlagBucket.Name);   // the source, host logging and metrics, a health check
 builder.Services.AddNatsKvFeatureFlags();      // IFeatureFlags over the "features" section
 builder.Services.AddFeatureManagement();       // IFeatureManager over the "FeatureManagement" section
 using var host = builder.Build();

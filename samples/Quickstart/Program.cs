@@ -22,9 +22,13 @@ Console.WriteLine(localServer is null ? $"Using NATS at {url}" : $"Started a loc
 await using var operatorConnection = new NatsConnection(NatsOpts.Default with { Url = url, Name = "quickstart-operator" });
 var bucket = await DemoBucket.EnsureAsync(operatorConnection);
 
-// --- This is all an app needs: ---
+// The server, as an app gets it from appsettings.json ("ConnectionStrings": { "nats": "nats://..." }),
+// the variable ConnectionStrings__nats, or an Aspire AppHost's WithReference.
 var builder = Host.CreateApplicationBuilder(args);
-builder.Configuration.AddNatsKv(DemoBucket.Name, url);
+builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:nats", url)]);
+
+// --- This is all an app needs: ---
+builder.AddNatsKvConfiguration("nats", DemoBucket.Name);   // the source, host logging and metrics, a health check
 builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("database"));
 using var host = builder.Build();
 // ----------------------------------

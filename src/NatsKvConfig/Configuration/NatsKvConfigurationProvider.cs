@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace NatsKvConfig;
 
@@ -36,6 +36,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SnapshotWriter? _snapshotWriter;
     private readonly NatsKvConfigMetrics _metrics;
+
+    // The logging that waits for a host, when the source set no logger factory; null when it did.
+    private readonly DeferredLoggerFactory? _hostLogging;
     private readonly Stopwatch _sinceLoadStarted = new();
     // The revision and age of the snapshot restored at start-up, if any: not the snapshot itself, whose entries
     // would otherwise stay alive beside the state that replaced them.
@@ -60,6 +63,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
     /// <param name="source">The source's settings.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The source names a connection string (<see cref="NatsKvConfigurationSource.ConnectionName"/>) and sets no server:
+    /// only a configuration builder has the configuration to read it from (<c>AddNatsKv</c>).
+    /// </exception>
     public NatsKvConfigurationProvider(NatsKvConfigurationSource source)
         : this(source, new PendingChanges())
     {
@@ -69,19 +76,29 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// Creates a provider over <paramref name="pending"/>, which the caller may hold on to (what waits, what is
     /// held back, how a full state is cut into parts), and <paramref name="beforeApply"/>, called with each batch
     /// before it is applied (an exception it throws is a failed apply). The seam tests reach the provider through;
-    /// the public constructor gives neither.
+    /// the public constructor gives neither. <paramref name="connectionUrl"/> is the server the source's connection
+    /// string names (<see cref="NatsKvConfigurationSource.Build"/> reads it), if it names one.
     /// </summary>
-    internal NatsKvConfigurationProvider(NatsKvConfigurationSource source, PendingChanges pending, Action<PendingBatch>? beforeApply = null)
+    internal NatsKvConfigurationProvider(NatsKvConfigurationSource source, PendingChanges pending, Action<PendingBatch>? beforeApply = null, string? connectionUrl = null)
     {
         _beforeApply = beforeApply;
         ArgumentNullException.ThrowIfNull(source);
         source.Validate(nameof(source));
+        if (connectionUrl is null && source.ConnectionName is { } connectionName && source.Connection is null && source.NatsOpts is null && !source.IsUrlSet)
+        {
+            throw new InvalidOperationException(
+                $"The NATS KV configuration source of bucket '{source.Bucket}' takes its server from the connection string '{NatsConnectionString.KeyFor(connectionName)}', " +
+                "which only a configuration builder can read: add the source with AddNatsKv, or set its Url.");
+        }
+
         _source = source;
         _pending = pending;
         Bucket = source.Bucket!;
-        var loggerFactory = source.LoggerFactory ?? NullLoggerFactory.Instance;
+
+        // Without a factory of its own, the provider logs to one that keeps its start-up events for the host's logging.
+        ILoggerFactory loggerFactory = source.LoggerFactory ?? (_hostLogging = new DeferredLoggerFactory(Bucket));
         _logger = loggerFactory.CreateLogger<NatsKvConfigurationProvider>();
-        _connection = new NatsConnectionLease(source, loggerFactory);
+        _connection = new NatsConnectionLease(source, loggerFactory, connectionUrl);
         _jsonExpansion = source.ExpandJsonValues ? source.JsonExpansionLimits : null;
         _state = new ConfigurationState(_jsonExpansion);
         _metrics = new NatsKvConfigMetrics(source.MeterFactory, Bucket, () => AppliedRevision, () => _state.LiveKeyCount, () => _watcher!.BucketBytes, () => IsConnected, () => IsCaughtUp); // read only once observed, after construction
@@ -268,6 +285,28 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         _stopping.Dispose();
         _metrics.Dispose();
     }
+
+    /// <summary>
+    /// Joins the host (<c>services.AddNatsKvConfiguration()</c>): without a logger factory of the source's own, the
+    /// events logged so far are written to <paramref name="loggerFactory"/> once, in order, and every later one
+    /// goes there; without a meter factory of the source's own, the instruments move to <paramref name="meterFactory"/>.
+    /// Joining again changes nothing.
+    /// </summary>
+    /// <returns>Whether the host's logging was connected by this call.</returns>
+    internal bool JoinHost(ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+    {
+        var loggingConnected = loggerFactory is not null && _hostLogging is not null && _hostLogging.Connect(loggerFactory);
+        var metersConnected = meterFactory is not null && _metrics.UseMeterFactory(meterFactory);
+        if (loggingConnected || metersConnected)
+        {
+            Log.JoinedHost(_logger, Bucket, loggingConnected, metersConnected);
+        }
+
+        return loggingConnected;
+    }
+
+    /// <summary>Leaves the host whose services are being disposed: its logging is no longer written to.</summary>
+    internal void LeaveHost(ILoggerFactory loggerFactory) => _hostLogging?.Disconnect(loggerFactory);
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -21,6 +21,17 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
     public INatsConnection? Connection { get; set; }
 
     /// <summary>
+    /// The name of a connection string to take the server from: <c>ConnectionStrings:{name}</c> (as an Aspire AppHost's
+    /// <c>WithReference</c> sets it, in the variable <c>ConnectionStrings__{name}</c>) of the configuration built
+    /// before this source, holding a NATS URL (<c>nats://host:4222</c>, <c>nats://user:password@host:4222</c>) or a
+    /// comma-separated list of them. <see langword="null"/> (the default) for none. An explicitly set
+    /// <see cref="NatsKvSettings.Url"/>, <see cref="NatsKvSettings.NatsOpts"/> or <see cref="Connection"/> wins over
+    /// it; the connection string wins over <c>NATS_URL</c>. When it is missing, building the configuration throws an
+    /// <see cref="InvalidOperationException"/> naming the key looked up.
+    /// </summary>
+    public string? ConnectionName { get; set; }
+
+    /// <summary>
     /// When <see langword="true"/>, an unreachable server or a missing bucket does not fail start-up:
     /// configuration starts empty and loads in the background as soon as the bucket is reachable.
     /// </summary>
@@ -79,7 +90,12 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
     internal TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
-    public IConfigurationProvider Build(IConfigurationBuilder builder) => new NatsKvConfigurationProvider(this);
+    /// <exception cref="InvalidOperationException">
+    /// <see cref="ConnectionName"/> is set, no server is set explicitly, and the configuration built before this source
+    /// has no such connection string.
+    /// </exception>
+    public IConfigurationProvider Build(IConfigurationBuilder builder) =>
+        new NatsKvConfigurationProvider(this, new PendingChanges(), beforeApply: null, NatsConnectionString.Resolve(this, builder));
 
     /// <summary>Checks the shared settings, then the source's own, and says which one is wrong.</summary>
     /// <param name="paramName">The caller's parameter that carried these settings, for <c>ParamName</c>.</param>
@@ -91,6 +107,11 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
         if (StartupTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(StartupTimeout)} must be positive; it is {StartupTimeout}.", paramName);
+        }
+
+        if (ConnectionName is { } connectionName && string.IsNullOrWhiteSpace(connectionName))
+        {
+            throw new ArgumentException($"{nameof(ConnectionName)} cannot be blank: name a connection string (ConnectionStrings:<name>), or leave it null.", nameof(ConnectionName));
         }
 
         if (ReloadDelay < TimeSpan.Zero)

@@ -26,10 +26,9 @@ internal sealed class NatsKvConfigurationHealthCheck : IHealthCheck
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var providers = (_configuration as IConfigurationRoot)?.Providers
-            .OfType<NatsKvConfigurationProvider>()
+        var providers = NatsKvProviders.In(_configuration)
             .Where(p => _bucket is null || string.Equals(p.Bucket, _bucket, StringComparison.Ordinal))
-            .ToList() ?? [];
+            .ToList();
         if (providers.Count == 0)
         {
             return Task.FromResult(new HealthCheckResult(

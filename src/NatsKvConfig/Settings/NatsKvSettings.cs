@@ -38,7 +38,22 @@ public abstract class NatsKvSettings
     /// <see cref="NatsKvConfigClient"/> constructors, which take one (the client's URL is for the connection
     /// <c>AddNatsKvConfigClient</c> makes when no <see cref="INatsConnection"/> is registered).
     /// </summary>
-    public string Url { get; set; } = UrlFrom(Environment.GetEnvironmentVariable);
+    public string Url
+    {
+        get => _url;
+        set
+        {
+            _url = value;
+            IsUrlSet = true;
+        }
+    }
+
+    // The default (NATS_URL, else DefaultUrl) until set: a connection string (ConnectionName) wins over the
+    // default, an explicit Url wins over the connection string.
+    private string _url = UrlFrom(Environment.GetEnvironmentVariable);
+
+    /// <summary>Whether <see cref="Url"/> was set, rather than left at its default.</summary>
+    internal bool IsUrlSet { get; private set; }
 
     /// <summary>
     /// Full NATS.Net connection options, for authentication and TLS; wins over <see cref="Url"/>. Not used when a

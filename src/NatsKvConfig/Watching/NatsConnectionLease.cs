@@ -14,12 +14,15 @@ internal sealed class NatsConnectionLease : IAsyncDisposable
     private NatsConnection? _owned;
     private bool _subscribedToShared;
 
-    public NatsConnectionLease(NatsKvConfigurationSource source, ILoggerFactory loggerFactory)
+    /// <param name="source">The source's connection settings.</param>
+    /// <param name="loggerFactory">Where NATS.Net logs, for a connection of our own.</param>
+    /// <param name="url">The server to use instead of the source's <c>Url</c> (from its connection string), if any.</param>
+    public NatsConnectionLease(NatsKvConfigurationSource source, ILoggerFactory loggerFactory, string? url = null)
     {
         _shared = source.Connection;
         _opts = source.NatsOpts ?? NatsOpts.Default with
         {
-            Url = source.Url,
+            Url = url ?? source.Url,
             Name = "NatsKvConfig",
             LoggerFactory = loggerFactory,
         };
