@@ -468,6 +468,7 @@ public class ConfigServiceApiTests
         Assert.Contains("fetch('/events'", script);
         Assert.DoesNotContain("localStorage", script);
         Assert.DoesNotContain("innerHTML", script);
+        Assert.Contains("a.length > MaxDiffLines || b.length > MaxDiffLines", script); // no (a+1)×(b+1) table for huge values
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string url, string? body, params (string Name, string Value)[] headers)
