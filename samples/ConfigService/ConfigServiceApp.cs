@@ -54,7 +54,7 @@ public static class ConfigServiceApp
         {
             Bucket = settings.Bucket,
             KeyPrefix = settings.SettingsPrefix,
-            NatsOpts = NatsOpts.Default with { Url = settings.NatsUrl, Name = "config-service-settings", LoggerFactory = NullLoggerFactory.Instance },
+            NatsOpts = settings.NatsOptions("config-service-settings") with { LoggerFactory = NullLoggerFactory.Instance },
             Optional = true,
             StartupTimeout = TimeSpan.FromSeconds(5),
             LoggerFactory = sourceLogging,
@@ -66,7 +66,7 @@ public static class ConfigServiceApp
         builder.Services.AddSingleton<TokenCheck>();
         builder.Services.AddSingleton<NatsCall>();
         builder.Services.AddSingleton<EventStreamSlots>();
-        builder.Services.AddSingleton<INatsConnection>(_ => new NatsConnection(NatsOpts.Default with { Url = settings.NatsUrl, Name = "config-service" }));
+        builder.Services.AddSingleton<INatsConnection>(_ => new NatsConnection(settings.NatsOptions("config-service")));
         builder.Services.AddHostedService<NatsConnectionLog>();
         builder.Services.AddNatsKvConfigClient(settings.Bucket);
         builder.Services.AddSingleton<ChangeFeed>();

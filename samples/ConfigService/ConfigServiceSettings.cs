@@ -36,6 +36,12 @@ internal sealed class ConfigServiceSettings
     public string NatsUrl { get; init; } = NatsKvSettings.DefaultUrl;
 
     /// <summary>
+    /// The CA that signed the NATS servers' certificates (<c>ConfigService:NatsCaFile</c>, a PEM file), or none: then
+    /// TLS (a <c>tls://</c> URL) checks them against the system's CAs.
+    /// </summary>
+    public string? NatsCaFile { get; init; }
+
+    /// <summary>
     /// The key prefix of the bucket the service takes its own configuration from (<c>ConfigService:SettingsPrefix</c>,
     /// default <c>config-service</c>): <c>config-service.Logging.LogLevel.Default</c> sets <c>Logging:LogLevel:Default</c>
     /// of the service, while <c>Logging.LogLevel.Default</c> is left to the apps it is meant for.
@@ -90,6 +96,7 @@ internal sealed class ConfigServiceSettings
             ReadToken = Token(section, "ReadToken"),
             AllowAnonymousReads = Flag(section, "AllowAnonymousReads"),
             NatsUrl = configuration["NATS_URL"] is { Length: > 0 } url ? url : NatsKvSettings.DefaultUrl,
+            NatsCaFile = section["NatsCaFile"] is { Length: > 0 } ca ? ca : null,
             SettingsPrefix = prefix,
             NatsRequestTimeout = Duration(section, "NatsRequestTimeout", TimeSpan.FromSeconds(5)),
             ManagementPort = section["ManagementPort"] is { Length: > 0 } ? Number(section, "ManagementPort", 0, 1, 65535) : null,
@@ -99,6 +106,14 @@ internal sealed class ConfigServiceSettings
             MaxReplayEvents = Number(section, "MaxReplayEvents", 1000, 0, 1_000_000),
         };
     }
+
+    /// <summary>The options of a connection to NATS named <paramref name="name"/>, with TLS when a CA is given.</summary>
+    public NATS.Client.Core.NatsOpts NatsOptions(string name) => NATS.Client.Core.NatsOpts.Default with
+    {
+        Url = NatsUrl,
+        Name = name,
+        TlsOpts = NatsCaFile is null ? NATS.Client.Core.NatsTlsOpts.Default : new NATS.Client.Core.NatsTlsOpts { CaFile = NatsCaFile, Mode = NATS.Client.Core.TlsMode.Require },
+    };
 
     /// <summary>
     /// A token given directly (<c>WriteToken</c>) or as a file holding it (<c>WriteTokenFile</c>, e.g. a mounted
