@@ -126,7 +126,8 @@ public class ConfigServiceHardeningTests
         await Eventually.TrueAsync(
             async () =>
             {
-                using var again = await EventLines.OpenAsync(fixture.Host, http: reader);
+                using var fresh = fixture.Host.WithToken(readToken);
+                using var again = await EventLines.OpenAsync(fixture.Host, http: fresh);
                 return again.StatusCode == HttpStatusCode.OK;
             },
             "a stream closed gives its slot back");
