@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NatsKvConfig build entry point.
 #
-#   ./build.sh demo     run the quickstart against a local nats-server (started for you)
+#   ./build.sh demo     run the quickstart against a local nats-server it starts (never the one NATS_URL names)
 #   ./build.sh test     install what is missing (nats-server, chromium), build with warnings as errors, run every test project,
 #                       and print one line: "N passed, N failed, N skipped"
 #   ./build.sh build    build the solution (Release, warnings as errors)
@@ -216,8 +216,9 @@ aot() {
 demo() {
   ensure_dotnet
   ensure_nats_server
-  log "running the quickstart with --demo"
-  dotnet run --project "$ROOT/samples/Quickstart" -c "$CONFIGURATION" -- --demo
+  # Always on a nats-server of its own: the demo writes keys, and must never write them to the server NATS_URL names.
+  log "running the quickstart with --demo on a nats-server it starts (NATS_URL is ignored)"
+  env -u NATS_URL dotnet run --project "$ROOT/samples/Quickstart" -c "$CONFIGURATION" -- --demo
 }
 
 case "${1:-}" in

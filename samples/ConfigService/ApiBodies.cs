@@ -12,6 +12,20 @@ internal sealed record EntryBody(string Key, string? Path, string? Value, ulong 
     public static EntryBody From(NatsKvConfigEntry entry) =>
         new(entry.Key, entry.Path, entry.Value, entry.Revision, entry.Operation.ToString().ToLowerInvariant(), Timestamp(entry.Created));
 
+    /// <summary>An entry read from the bucket by a watch of our own (the replay of <c>/events</c>), as the client would return it.</summary>
+    public static EntryBody From(NATS.Client.KeyValueStore.NatsKVEntry<byte[]> entry)
+    {
+        var operation = entry.Operation switch
+        {
+            NATS.Client.KeyValueStore.NatsKVOperation.Del => NatsKvConfigOperation.Delete,
+            NATS.Client.KeyValueStore.NatsKVOperation.Purge => NatsKvConfigOperation.Purge,
+            _ => NatsKvConfigOperation.Put,
+        };
+        var value = operation == NatsKvConfigOperation.Put ? System.Text.Encoding.UTF8.GetString(entry.Value ?? []) : null;
+        var path = NatsKvKeyMapper.TryToPath(entry.Key, out var mapped) ? mapped : null;
+        return new(entry.Key, path, value, entry.Revision, operation.ToString().ToLowerInvariant(), Timestamp(entry.Created));
+    }
+
     /// <summary>The one format of a time in the API.</summary>
     public static string Timestamp(DateTimeOffset time) =>
         time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

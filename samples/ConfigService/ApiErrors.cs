@@ -26,6 +26,12 @@ internal static class ApiErrors
         _ => Unexpected(exception, logger),
     };
 
+    /// <summary>503 for a request NATS did not answer within <paramref name="timeout"/>, with when to try again.</summary>
+    public static IResult NatsDown(TimeSpan timeout) =>
+        new RetryAfter(
+            Error(StatusCodes.Status503ServiceUnavailable, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"NATS is not reachable right now (no answer within {timeout.TotalSeconds:0.#} s); try again")),
+            (int)Math.Ceiling(timeout.TotalSeconds));
+
     private static IResult Unavailable(Exception exception, ILogger logger)
     {
         Log.NatsUnavailable(logger, exception.GetType().Name);
@@ -43,6 +49,15 @@ internal static class ApiErrors
         var message = exception.Message;
         var suffix = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return suffix > 0 ? message[..suffix] : message;
+    }
+
+    private sealed class RetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     private sealed record ErrorBody(

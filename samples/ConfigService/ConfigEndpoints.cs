@@ -31,8 +31,8 @@ internal static class ConfigEndpoints
         writes.MapPost("/{key}/rollback", RollbackAsync);
     }
 
-    private static Task<IResult> ListAsync(string? prefix, NatsKvConfigClient client, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        RunAsync(logger, async () =>
+    private static Task<IResult> ListAsync(string? prefix, NatsKvConfigClient client, NatsCall nats, ILogger<Api> logger, CancellationToken requestAborted) =>
+        nats.RunAsync(logger, async cancellationToken =>
         {
             string? section = null;
             if (!string.IsNullOrEmpty(prefix))
@@ -47,10 +47,10 @@ internal static class ConfigEndpoints
 
             var entries = await client.ListAsync(section, cancellationToken);
             return Results.Ok(entries.Select(EntryBody.From));
-        });
+        }, requestAborted);
 
-    private static Task<IResult> GetAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(context, key, logger, async configKey =>
+    private static Task<IResult> GetAsync(string key, NatsKvConfigClient client, HttpContext context, NatsCall nats, ILogger<Api> logger) =>
+        WithKeyAsync(context, key, nats, logger, async (configKey, cancellationToken) =>
         {
             var entry = await client.GetAsync(configKey, cancellationToken);
             if (entry is null)
@@ -62,15 +62,17 @@ internal static class ConfigEndpoints
             return Results.Ok(EntryBody.From(entry));
         });
 
-    private static Task<IResult> PutAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(context, key, logger, async configKey =>
+    private static async Task<IResult> PutAsync(string key, NatsKvConfigClient client, HttpContext context, NatsCall nats, ILogger<Api> logger)
+    {
+        // Read before the clock for NATS starts: a slow upload is not NATS being down.
+        var (body, bodyError) = await ReadValueAsync(context.Request, context.RequestAborted);
+        if (bodyError is not null)
         {
-            var (body, bodyError) = await ReadValueAsync(context.Request, cancellationToken);
-            if (bodyError is not null)
-            {
-                return bodyError;
-            }
+            return bodyError;
+        }
 
+        return await WithKeyAsync(context, key, nats, logger, async (configKey, cancellationToken) =>
+        {
             // The key holding the path, whatever case it was typed in: the response names the key written.
             var resolution = await client.ResolveKeyAsync(configKey, cancellationToken);
             var target = resolution.Key;
@@ -97,9 +99,10 @@ internal static class ConfigEndpoints
             SetETag(context, revision);
             return Results.Ok(new RevisionBody(target.Key, target.Path, revision, resolution.OtherKeys));
         });
+    }
 
-    private static Task<IResult> DeleteAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(context, key, logger, async configKey =>
+    private static Task<IResult> DeleteAsync(string key, NatsKvConfigClient client, HttpContext context, NatsCall nats, ILogger<Api> logger) =>
+        WithKeyAsync(context, key, nats, logger, async (configKey, cancellationToken) =>
         {
             ulong? expectedRevision = null;
             if (ExpectedRevision(context.Request.GetTypedHeaders().IfMatch) is { } expected)
@@ -118,8 +121,8 @@ internal static class ConfigEndpoints
                 : Results.NoContent();
         });
 
-    private static Task<IResult> HistoryAsync(string key, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(context, key, logger, async configKey =>
+    private static Task<IResult> HistoryAsync(string key, NatsKvConfigClient client, HttpContext context, NatsCall nats, ILogger<Api> logger) =>
+        WithKeyAsync(context, key, nats, logger, async (configKey, cancellationToken) =>
         {
             var history = await client.GetHistoryAsync(configKey, cancellationToken);
             return history.Count == 0
@@ -127,8 +130,8 @@ internal static class ConfigEndpoints
                 : Results.Ok(history.Select(EntryBody.From));
         });
 
-    private static Task<IResult> RollbackAsync(string key, string? revision, string? allowDelete, NatsKvConfigClient client, HttpContext context, ILogger<Api> logger, CancellationToken cancellationToken) =>
-        WithKeyAsync(context, key, logger, async configKey =>
+    private static Task<IResult> RollbackAsync(string key, string? revision, string? allowDelete, NatsKvConfigClient client, HttpContext context, NatsCall nats, ILogger<Api> logger) =>
+        WithKeyAsync(context, key, nats, logger, async (configKey, cancellationToken) =>
         {
             if (!ulong.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var to) || to == 0)
             {
@@ -223,14 +226,14 @@ internal static class ConfigEndpoints
     private static void SetETag(HttpContext context, ulong revision) =>
         context.Response.Headers.ETag = $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
 
-    private static async Task<IResult> WithKeyAsync(HttpContext context, string key, ILogger logger, Func<NatsKvConfigKey, Task<IResult>> action)
+    private static async Task<IResult> WithKeyAsync(HttpContext context, string key, NatsCall nats, ILogger logger, Func<NatsKvConfigKey, CancellationToken, Task<IResult>> action)
     {
         if (!NatsKvConfigKey.TryParse(RawKey(context) ?? key, out var configKey, out var error))
         {
             return ApiErrors.Error(StatusCodes.Status400BadRequest, error);
         }
 
-        return await RunAsync(logger, () => action(configKey));
+        return await nats.RunAsync(logger, cancellationToken => action(configKey, cancellationToken), context.RequestAborted);
     }
 
     /// <summary>
@@ -248,18 +251,6 @@ internal static class ConfigEndpoints
         var path = target.Split('?', 2)[0];
         var segments = path.Split('/');
         return segments.Length >= 3 && segments[1] == "config" ? Uri.UnescapeDataString(segments[2]) : null;
-    }
-
-    private static async Task<IResult> RunAsync(ILogger logger, Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return ApiErrors.From(exception, logger);
-        }
     }
 
     /// <summary>The logger category of the API.</summary>

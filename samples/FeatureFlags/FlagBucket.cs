@@ -2,6 +2,7 @@ using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
+using NatsKvConfig;
 
 namespace FeatureFlags;
 
@@ -23,10 +24,28 @@ internal sealed class FlagBucket(INatsKVStore store)
                          "Parameters": {"Audience": {"Users": ["admin"], "DefaultRolloutPercentage": 30}}}]}
         """;
 
+    /// <summary>
+    /// Creates the bucket (history 10) if it is missing. An existing bucket's settings are never changed (rewriting
+    /// them could cut its history, losing revisions): what differs from the sample's is only said.
+    /// </summary>
     public static async Task<FlagBucket> OpenAsync(NatsConnection connection, bool seed)
     {
-        var kv = new NatsKVContext(new NatsJSContext(connection));
-        var store = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(Name) { History = 10 });
+        var client = new NatsKvConfigClient(connection, new NatsKvConfigClientOptions { Bucket = Name });
+        var wanted = new NatsKvBucketSettings { History = 10 };
+        try
+        {
+            var info = await client.GetBucketInfoAsync();
+            if (info.History != wanted.History)
+            {
+                Console.WriteLine($"Bucket '{Name}' exists with history {info.History} (the sample creates it with {wanted.History}); left as it is.");
+            }
+        }
+        catch (NatsKvConfigNotFoundException)
+        {
+            await client.EnsureBucketAsync(wanted);
+        }
+
+        var store = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(Name);
         var bucket = new FlagBucket(store);
         if (seed)
         {

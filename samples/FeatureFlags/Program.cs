@@ -7,7 +7,8 @@
 //   NATS_URL=... dotnet run --project samples/FeatureFlags -- put features.new_checkout '{"enabled":true,"rollout":60}'
 //                                                                   (a second process) change a flag and exit
 //
-// With NATS_URL set it uses that server; otherwise it starts a throwaway local nats-server (and prints its URL).
+// With NATS_URL set it uses that server; otherwise it starts a throwaway local nats-server (and prints its URL). The
+// demo always starts its own: it resets the flags, which must never happen to a bucket of yours.
 using FeatureFlags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,11 @@ if (args is ["put", var putKey, var putValue])
 }
 
 var demo = args.Contains("--demo");
+if (demo)
+{
+    natsUrl = null;
+}
+
 await using var localServer = natsUrl is null
     ? await NatsServer.StartAsync(new NatsServerOptions { ServerName = "feature-flags", ForceLocalProcess = true })
     : null;

@@ -2,6 +2,7 @@ using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
+using NatsKvConfig;
 
 namespace Quickstart;
 
@@ -10,10 +11,29 @@ internal sealed class DemoBucket(INatsKVStore store)
 {
     public const string Name = "app_config";
 
+    /// <summary>
+    /// Creates the bucket (history 10) if it is missing, and seeds it if it has no <c>database.host</c>. An existing
+    /// bucket's settings are never changed (rewriting them could cut its history, losing revisions): what differs
+    /// from the quickstart's is only said.
+    /// </summary>
     public static async Task<DemoBucket> EnsureAsync(NatsConnection connection)
     {
-        var kv = new NatsKVContext(new NatsJSContext(connection));
-        var store = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(Name) { History = 10 });
+        var client = new NatsKvConfigClient(connection, new NatsKvConfigClientOptions { Bucket = Name });
+        var wanted = new NatsKvBucketSettings { History = 10 };
+        try
+        {
+            var info = await client.GetBucketInfoAsync();
+            if (info.History != wanted.History)
+            {
+                Console.WriteLine($"Bucket '{Name}' exists with history {info.History} (the quickstart creates it with {wanted.History}); left as it is.");
+            }
+        }
+        catch (NatsKvConfigNotFoundException)
+        {
+            await client.EnsureBucketAsync(wanted);
+        }
+
+        var store = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(Name);
         var bucket = new DemoBucket(store);
         if (await store.TryGetEntryAsync<byte[]>("database.host") is not { Success: true })
         {

@@ -3,7 +3,8 @@
 //   dotnet run --project samples/Quickstart            watch bucket app_config and print every change
 //   dotnet run --project samples/Quickstart -- --demo  make a few changes, show each reload, exit
 //
-// With NATS_URL set it uses that server; otherwise it starts a throwaway local nats-server.
+// With NATS_URL set it watches that server; otherwise it starts a throwaway local nats-server. The demo always starts
+// its own: it writes database.* keys, which must never land in a bucket of yours.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,7 @@ using NatsKvConfig.Testing;
 using Quickstart;
 
 var demo = args.Contains("--demo");
-await using var localServer = Environment.GetEnvironmentVariable("NATS_URL") is { Length: > 0 }
+await using var localServer = !demo && Environment.GetEnvironmentVariable("NATS_URL") is { Length: > 0 }
     ? null
     : await NatsServer.StartAsync(new NatsServerOptions { ServerName = "quickstart", ForceLocalProcess = true });
 var url = localServer?.Url ?? Environment.GetEnvironmentVariable("NATS_URL")!;

@@ -193,10 +193,19 @@ async function history() {
   $('history').hidden = false;
 }
 
+// Above this many lines a value is not diffed: the table below takes (a+1)×(b+1) cells.
+const MaxDiffLines = 2000;
+
 // A line diff (longest common subsequence) of two values, as spans.
 function diff(before, after) {
   const a = before === null || before === undefined ? [] : before.split('\n');
   const b = after === null || after === undefined ? [] : after.split('\n');
+  if (a.length > MaxDiffLines || b.length > MaxDiffLines) {
+    const span = document.createElement('span');
+    span.className = 'same';
+    span.textContent = `  (no line diff: ${a.length} and ${b.length} lines, more than ${MaxDiffLines})`;
+    return [span];
+  }
   const lcs = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--)
     for (let j = b.length - 1; j >= 0; j--)

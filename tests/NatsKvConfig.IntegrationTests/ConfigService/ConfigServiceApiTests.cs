@@ -11,7 +11,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Get_returns_the_entry_with_its_revision_as_ETag_and_404_for_a_missing_key()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         var revision = await fixture.Bucket.PutAsync("database.host", "db1");
 
         using var byPath = await fixture.Host.Http.GetAsync("/config/database:host");
@@ -35,7 +35,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_key_with_a_dot_in_a_segment_is_reachable_by_its_configuration_path()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
 
         using var put = await writer.PutAsJsonAsync("/config/" + Uri.EscapeDataString("Logging:LogLevel:Microsoft.AspNetCore"), new { value = "Warning" });
@@ -49,7 +49,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_path_with_percent_signs_and_slashes_is_decoded_exactly_once()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         const string path = "promo:50%41/off";
         var url = "/config/" + Uri.EscapeDataString(path);
@@ -65,7 +65,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Put_writes_and_returns_the_revision_with_an_ETag()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
 
         using var response = await writer.PutAsJsonAsync("/config/feature:enabled", new { value = "true" });
@@ -80,7 +80,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task If_Match_makes_a_put_a_compare_and_swap_412_when_the_key_moved_on()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         var first = await fixture.Bucket.PutAsync("limit", "10");
 
@@ -98,7 +98,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task If_None_Match_star_creates_only()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
 
         using var created = await Send(writer, HttpMethod.Put, "/config/new", """{"value": "first"}""", ("If-None-Match", "*"));
@@ -116,7 +116,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Delete_is_204_honours_If_Match_and_is_404_for_a_missing_key()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         var old = await fixture.Bucket.PutAsync("a", "1");
         var current = await fixture.Bucket.PutAsync("a", "2");
@@ -134,7 +134,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task List_returns_keys_with_values_and_revisions_under_a_prefix()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         await fixture.Bucket.PutAsync("db.host", "h");
         await fixture.Bucket.PutAsync("db.port", "5432");
         await fixture.Bucket.PutAsync("web.port", "80");
@@ -151,7 +151,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task History_lists_the_revisions_and_rollback_restores_one_or_answers_409()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         var good = await fixture.Bucket.PutAsync("timeout", "30");
         await fixture.Bucket.PutAsync("timeout", "3000");
@@ -175,7 +175,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_put_in_another_case_writes_the_key_the_bucket_holds_and_names_any_other_key_of_the_path()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         await fixture.Bucket.PutAsync("Database.Host", "h1");
 
@@ -196,7 +196,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Rollback_to_before_the_key_existed_is_409_unless_allowDelete_is_true()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         var before = await fixture.Bucket.PutAsync("other", "x");
         var current = await fixture.Bucket.PutAsync("timeout", "3000");
@@ -225,7 +225,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Rollback_past_the_history_kept_is_409_saying_so()
     {
-        await using var fixture = await Fixture.StartAsync(history: 2);
+        await using var fixture = await ConfigServiceFixture.StartAsync(history: 2);
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         var first = await fixture.Bucket.PutAsync("a", "1");
         await fixture.Bucket.PutAsync("a", "2");
@@ -244,7 +244,7 @@ public class ConfigServiceApiTests
     [InlineData("""{"value": 5}""", HttpStatusCode.BadRequest, "must be a JSON string")]
     public async Task A_bad_body_is_400_naming_what_is_wrong(string body, HttpStatusCode status, string message)
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
 
         using var response = await Send(writer, HttpMethod.Put, "/config/a", body);
@@ -257,7 +257,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_body_over_1_MiB_is_413()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
         var body = JsonSerializer.Serialize(new { value = new string('x', 1024 * 1024) });
 
@@ -270,7 +270,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task An_invalid_key_is_400_naming_the_allowed_characters()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
 
         using var response = await writer.PutAsJsonAsync("/config/" + Uri.EscapeDataString("bad key!"), new { value = "x" });
@@ -282,7 +282,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Writes_need_the_write_token_401_without_or_with_a_wrong_one()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var wrong = fixture.Host.WithToken("not-the-token");
 
         using var none = await fixture.Host.Http.PutAsJsonAsync("/config/a", new { value = "1" });
@@ -301,7 +301,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Without_a_write_token_configured_writes_are_403_saying_how_to_set_one()
     {
-        await using var fixture = await Fixture.StartAsync(writeToken: null);
+        await using var fixture = await ConfigServiceFixture.StartAsync(writeToken: null);
         using var anyone = fixture.Host.WithToken("anything");
 
         using var response = await anyone.PutAsJsonAsync("/config/a", new { value = "1" });
@@ -313,9 +313,9 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_read_token_guards_reads_and_events_but_not_health_or_metrics()
     {
-        await using var fixture = await Fixture.StartAsync(readToken: "read-t0ken-77");
+        await using var fixture = await ConfigServiceFixture.StartAsync(readToken: "read-t0ken-77-for-tests");
         await fixture.Bucket.PutAsync("a", "1");
-        using var reader = fixture.Host.WithToken("read-t0ken-77");
+        using var reader = fixture.Host.WithToken("read-t0ken-77-for-tests");
         using var writer = fixture.Host.WithToken(ConfigServiceHost.WriteToken);
 
         using var anonymous = await fixture.Host.Http.GetAsync("/config/a");
@@ -338,7 +338,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Events_stream_each_change_of_the_bucket()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var events = await EventLines.OpenAsync(fixture.Host);
 
         // The service's watch may still be starting: write until an event arrives.
@@ -364,7 +364,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Events_keep_flowing_after_the_bucket_was_deleted_and_created_again()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         using var events = await EventLines.OpenAsync(fixture.Host);
 
         await fixture.Bucket.Kv.DeleteStoreAsync(fixture.Bucket.Name);
@@ -384,7 +384,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_stream_reopened_with_Last_Event_ID_first_gets_the_changes_after_it()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         var seen = await fixture.Bucket.PutAsync("replay.a", "1");
         var b = await fixture.Bucket.PutAsync("replay.b", "2");
         await fixture.Bucket.DeleteAsync("replay.a");
@@ -402,7 +402,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task A_Last_Event_ID_the_bucket_cannot_replay_gets_a_resync()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
         await fixture.Bucket.PutAsync("a", "1");
 
         // Newer than anything in the bucket: it was recreated since the client's last event.
@@ -414,8 +414,8 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task Healthz_reports_the_services_own_provider_and_metrics_are_prometheus_text()
     {
-        await using var fixture = await Fixture.StartAsync();
-        await fixture.Bucket.PutAsync("a", "1");
+        await using var fixture = await ConfigServiceFixture.StartAsync();
+        await fixture.Bucket.PutAsync("config-service.a", "1"); // under the service's own prefix: its provider reloads
 
         var health = await fixture.Host.Http.GetFromJsonAsync<JsonElement>("/healthz");
         var text = "";
@@ -457,7 +457,7 @@ public class ConfigServiceApiTests
     [Fact]
     public async Task The_admin_page_is_served_at_the_root()
     {
-        await using var fixture = await Fixture.StartAsync();
+        await using var fixture = await ConfigServiceFixture.StartAsync();
 
         using var page = await fixture.Host.Http.GetAsync("/");
         var html = await page.Content.ReadAsStringAsync();
@@ -468,6 +468,7 @@ public class ConfigServiceApiTests
         Assert.Contains("fetch('/events'", script);
         Assert.DoesNotContain("localStorage", script);
         Assert.DoesNotContain("innerHTML", script);
+        Assert.Contains("a.length > MaxDiffLines || b.length > MaxDiffLines", script); // no (a+1)×(b+1) table for huge values
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string url, string? body, params (string Name, string Value)[] headers)
@@ -486,98 +487,9 @@ public class ConfigServiceApiTests
         return await client.SendAsync(request);
     }
 
-    private static async Task<string> ErrorOf(HttpResponseMessage response)
+    internal static async Task<string> ErrorOf(HttpResponseMessage response)
     {
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("error").GetString()!;
-    }
-
-    /// <summary>An open <c>/events</c> stream, its lines collected in the background as they arrive.</summary>
-    private sealed class EventLines : IDisposable
-    {
-        private readonly HttpResponseMessage _response;
-        private readonly List<string> _lines = [];
-
-        private EventLines(HttpResponseMessage response) => _response = response;
-
-        public string? MediaType => _response.Content.Headers.ContentType?.MediaType;
-
-        public static async Task<EventLines> OpenAsync(ConfigServiceHost host, ulong? lastEventId = null)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/events");
-            if (lastEventId is { } id)
-            {
-                request.Headers.Add("Last-Event-ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            var events = new EventLines(await host.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead));
-            var stream = new StreamReader(await events._response.Content.ReadAsStreamAsync());
-            _ = Task.Run(async () =>
-            {
-                using (stream)
-                {
-                    try
-                    {
-                        while (await stream.ReadLineAsync() is { } line)
-                        {
-                            lock (events._lines)
-                            {
-                                events._lines.Add(line);
-                            }
-                        }
-                    }
-                    catch (Exception exception) when (exception is IOException or ObjectDisposedException or HttpRequestException)
-                    {
-                        // The test is over and closed the stream.
-                    }
-                }
-            });
-            return events;
-        }
-
-        public bool Any(Func<string, bool> predicate)
-        {
-            lock (_lines)
-            {
-                return _lines.Any(predicate);
-            }
-        }
-
-        public List<string> Snapshot()
-        {
-            lock (_lines)
-            {
-                return [.. _lines];
-            }
-        }
-
-        public void Dispose() => _response.Dispose();
-    }
-
-    /// <summary>A bucket of the shared server, and the service over it.</summary>
-    private sealed class Fixture : IAsyncDisposable
-    {
-        private Fixture(TestBucket bucket, ConfigServiceHost host)
-        {
-            Bucket = bucket;
-            Host = host;
-        }
-
-        public TestBucket Bucket { get; }
-
-        public ConfigServiceHost Host { get; }
-
-        public static async Task<Fixture> StartAsync(string? writeToken = ConfigServiceHost.WriteToken, string? readToken = null, int history = 10)
-        {
-            var server = await SharedNatsServer.GetAsync();
-            var bucket = await TestBucket.CreateAsync(server.Url, history: history);
-            return new Fixture(bucket, await ConfigServiceHost.StartAsync(server.Url, bucket.Name, writeToken, readToken));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Host.DisposeAsync();
-            await Bucket.DisposeAsync();
-        }
     }
 }
