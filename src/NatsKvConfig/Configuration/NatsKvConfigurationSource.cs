@@ -111,7 +111,7 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
 
         if (ConnectionName is { } connectionName && string.IsNullOrWhiteSpace(connectionName))
         {
-            throw new ArgumentException($"{nameof(ConnectionName)} cannot be blank: name a connection string (ConnectionStrings:<name>), or leave it null.", nameof(ConnectionName));
+            throw new ArgumentException($"{nameof(ConnectionName)} cannot be blank: name a connection string (ConnectionStrings:<name>), or leave it null.", paramName);
         }
 
         if (ReloadDelay < TimeSpan.Zero)
