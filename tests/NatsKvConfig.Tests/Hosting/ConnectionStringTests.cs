@@ -98,6 +98,7 @@ public class ConnectionStringTests
     {
         var error = Assert.Throws<ArgumentException>(() => new ConfigurationBuilder().AddNatsKv("b", s => s.ConnectionName = " "));
 
-        Assert.Equal(nameof(NatsKvConfigurationSource.ConnectionName), error.ParamName);
+        Assert.Equal("configure", error.ParamName);
+        Assert.StartsWith(nameof(NatsKvConfigurationSource.ConnectionName), error.Message, StringComparison.Ordinal);
     }
 }
