@@ -74,12 +74,12 @@ internal static class DocumentCommands
             var export = await client.ExportAsync(Sections.ToPath(parse.GetValue(prefix)), token).ConfigureAwait(false);
             foreach (var key in export.SkippedKeys)
             {
-                session.Console.Error.WriteLine($"warning: key '{key}' left out: the provider skips it too (not a mappable key, or a value that is not UTF-8)");
+                session.Console.Error.WriteLine($"warning: key '{TerminalText.Escape(key)}' left out: the provider skips it too (not a mappable key, or a value that is not UTF-8)");
             }
 
             foreach (var path in export.SkippedPaths)
             {
-                session.Console.Error.WriteLine($"warning: path '{path}' left out: JSON cannot hold a value at a path that also has children");
+                session.Console.Error.WriteLine($"warning: path '{TerminalText.Escape(path)}' left out: JSON cannot hold a value at a path that also has children");
             }
 
             if (parse.GetValue(output) is { Length: > 0 } file)
