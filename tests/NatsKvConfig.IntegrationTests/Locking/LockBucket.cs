@@ -45,8 +45,14 @@ internal sealed class LockBucket : IAsyncDisposable
         var kv = new NatsKVContext(new NatsJSContext(admin));
         var name = BucketNames.Unique("locks");
         var store = await Stores.CreateAsync(kv, new NatsKVConfig(name) { MaxAge = maxAge, History = history });
-        return new LockBucket(admin, kv, store, name, url, maxAge);
+        return new LockBucket(admin, kv, store, name, url, maxAge) { _history = history };
     }
+
+    private int _history;
+
+    /// <summary>Changes the bucket's max age (the lease of its locks), as an operator would while locks are held.</summary>
+    public async Task SetMaxAgeAsync(TimeSpan maxAge) =>
+        await _kv.UpdateStoreAsync(new NatsKVConfig(Name) { MaxAge = maxAge, History = _history });
 
     /// <summary>The bucket's store through a new connection of its own.</summary>
     public async Task<(NatsConnection Connection, INatsKVStore Store)> ConnectAsync(string name)
