@@ -45,7 +45,10 @@ internal sealed class CliConsole
         !Console.IsOutputRedirected,
         !Console.IsErrorRedirected);
 
-    /// <summary>A Spectre console over <paramref name="writer"/>: colours only when it is a terminal.</summary>
+    /// <summary>
+    /// A Spectre console over <paramref name="writer"/>: colours only when it is a terminal, and control characters in
+    /// any text written through it shown as escapes (<see cref="Output.EscapingRenderHook"/>).
+    /// </summary>
     public static IAnsiConsole CreateAnsiConsole(TextWriter writer, bool isTerminal)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -55,6 +58,7 @@ internal sealed class CliConsole
             Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
+        console.Pipeline.Attach(new Output.EscapingRenderHook());
         if (!isTerminal)
         {
             // Piped output is read by programs and people's editors: no wrapping at 80 columns.

@@ -13,7 +13,7 @@ internal static class ErrorReporter
     public static int Report(Exception exception, TextWriter error, IReadOnlyList<string> secrets, string displayUrl)
     {
         var (code, message) = Classify(exception, displayUrl);
-        var line = SecretRedactor.Redact(message, secrets).ReplaceLineEndings(" ").Trim();
+        var line = Output.TerminalText.Escape(SecretRedactor.Redact(message, secrets).ReplaceLineEndings(" ").Trim());
         error.WriteLine($"error: {line}");
         return code;
     }

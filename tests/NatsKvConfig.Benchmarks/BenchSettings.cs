@@ -42,13 +42,19 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
     public int ApplyChanges(int keys) => Math.Max(2 * keys, Quick ? 2_000 : 200_000);
 
     /// <summary>App instances of the fleet scenario, each a provider (or a raw watcher) with a connection of its own.</summary>
-    public int FleetInstances => Quick ? 20 : 1_000;
+    public int FleetInstances => FleetInstancesOverride ?? (Quick ? 20 : 1_000);
+
+    /// <summary>Fleet size and storm bucket size instead of the defaults (<c>--fleet 200,1000</c>). For investigating, not for the report.</summary>
+    public int? FleetInstancesOverride { get; init; }
+
+    /// <summary>See <see cref="FleetInstancesOverride"/>.</summary>
+    public int? FleetStormKeysOverride { get; init; }
 
     /// <summary>Puts timed from the writer to the fleet's last instance (after three warm-ups).</summary>
     public int FleetPuts => Quick ? 5 : 40;
 
     /// <summary>Keys of the bucket every instance of the fleet loads at once in the start storm.</summary>
-    public int FleetStormKeys => Quick ? 1_000 : 10_000;
+    public int FleetStormKeys => FleetStormKeysOverride ?? (Quick ? 1_000 : 10_000);
 
     /// <summary>Changes per batch for the batched column: about what the provider drains at once during a burst.</summary>
     public int ApplyBatch => 100;
@@ -66,6 +72,10 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
         var keys = keysIndex >= 0 && keysIndex + 1 < args.Length
             ? args[keysIndex + 1].Split(',').Select(k => int.Parse(k, System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray()
             : null;
-        return new BenchSettings(quick, Path.GetFullPath(output)) { Only = only, Keys = keys };
+        var fleetIndex = Array.IndexOf(args, "--fleet");
+        var fleet = fleetIndex >= 0 && fleetIndex + 1 < args.Length
+            ? args[fleetIndex + 1].Split(',').Select(k => int.Parse(k, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : null;
+        return new BenchSettings(quick, Path.GetFullPath(output)) { Only = only, Keys = keys, FleetInstancesOverride = fleet?[0], FleetStormKeysOverride = fleet?[1] };
     }
 }

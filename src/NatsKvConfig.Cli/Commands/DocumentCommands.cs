@@ -66,7 +66,7 @@ internal static class DocumentCommands
     {
         var bucket = CliArguments.Bucket();
         var prefix = CliArguments.Prefix("Export only this section");
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (replaced atomically) instead of standard output", HelpName = "FILE" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this file (mode 0600, replaced atomically) instead of standard output", HelpName = "FILE" };
         var command = new Command("export", "Write the bucket (or a section) out as an appsettings.json-style document") { bucket, prefix, output };
         command.SetAction((parse, ct) => CliSession.RunAsync(parse, globals, console, async (session, token) =>
         {
@@ -74,17 +74,17 @@ internal static class DocumentCommands
             var export = await client.ExportAsync(Sections.ToPath(parse.GetValue(prefix)), token).ConfigureAwait(false);
             foreach (var key in export.SkippedKeys)
             {
-                session.Console.Error.WriteLine($"warning: key '{key}' left out: the provider skips it too (not a mappable key, or a value that is not UTF-8)");
+                session.Console.Error.WriteLine($"warning: key '{TerminalText.Escape(key)}' left out: the provider skips it too (not a mappable key, or a value that is not UTF-8)");
             }
 
             foreach (var path in export.SkippedPaths)
             {
-                session.Console.Error.WriteLine($"warning: path '{path}' left out: JSON cannot hold a value at a path that also has children");
+                session.Console.Error.WriteLine($"warning: path '{TerminalText.Escape(path)}' left out: JSON cannot hold a value at a path that also has children");
             }
 
             if (parse.GetValue(output) is { Length: > 0 } file)
             {
-                await WriteAtomicallyAsync(file, export.Json, token).ConfigureAwait(false);
+                WriteAtomically(file, export.Json);
                 session.Console.Error.WriteLine($"exported {export.PathCount} values at revision {export.Revision} to {file}");
             }
             else
@@ -97,19 +97,9 @@ internal static class DocumentCommands
         return command;
     }
 
-    // A reader of the file sees the old document or the new one, never half of one.
-    private static async Task WriteAtomicallyAsync(string path, string text, CancellationToken cancellationToken)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            await File.WriteAllTextAsync(temporary, text + "\n", new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    // Through the library's one writer of files that hold values: a random temporary name created exclusively with
+    // mode 0600, flushed and renamed over the target, so a reader sees the old document or the new one, an existing
+    // 0600 file stays 0600, and a target that is a symbolic link is replaced, never followed.
+    private static void WriteAtomically(string path, string text) =>
+        PrivateFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text + "\n")));
 }

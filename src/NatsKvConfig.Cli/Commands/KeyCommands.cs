@@ -92,7 +92,7 @@ internal static class KeyCommands
                 session.Out.Write(new Text(
                     $"{entry.Key}{path} revision {entry.Revision}, {JsonOutput.Operation(entry.Operation)} {HumanOutput.Time(entry.Created)}\n",
                     new Style(Color.Grey)));
-                session.Console.Output.WriteLine(entry.Value);
+                session.Console.Output.WriteLine(TerminalText.Escape(entry.Value ?? string.Empty)); // unwrapped, unlike Spectre's text
             }
 
             return ExitCodes.Success;

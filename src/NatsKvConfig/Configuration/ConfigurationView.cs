@@ -113,6 +113,33 @@ internal sealed class ConfigurationView
     }
 
     /// <summary>
+    /// How many paths have a value in one of <paramref name="first"/> and <paramref name="second"/> and not the same
+    /// one (or none) in the other: 0 when readers would see no difference. O(paths of both).
+    /// </summary>
+    public static int CountDifferences(ConfigurationView first, ConfigurationView second)
+    {
+        var differences = 0;
+        foreach (var path in second.Paths)
+        {
+            second.TryGetValue(path, out var value);
+            if (!first.TryGetValue(path, out var had) || !string.Equals(had, value, StringComparison.Ordinal))
+            {
+                differences++;
+            }
+        }
+
+        foreach (var path in first.Paths)
+        {
+            if (!second.TryGetValue(path, out _))
+            {
+                differences++;
+            }
+        }
+
+        return differences;
+    }
+
+    /// <summary>
     /// The child segments directly under <paramref name="parentPath"/> (the root when null) plus
     /// <paramref name="earlierKeys"/>, sorted as <see cref="ConfigurationProvider.GetChildKeys"/> sorts them
     /// (each child once; the configuration root removes duplicates anyway).

@@ -44,6 +44,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     // would otherwise stay alive beside the state that replaced them.
     private RestoredSnapshot? _restoredSnapshot;
 
+    // Set (by the apply loop only) once the changes since a restored snapshot are applied and the bucket's full state
+    // was asked for: the snapshot is trusted to start from, never to stay. Cleared when that full state replaced it.
+    private bool _verifyingSnapshot;
+
     // While a snapshot is being restored (the watch already running), how many keys it holds, else -1: the watch
     // compares the stream with what the provider holds, and must not see the empty state from before the restore.
     private int _restoringKeyCount = -1;
@@ -349,7 +353,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
                     continue;
                 }
 
-                if (IsLoaded && !_source.ReloadOnChange)
+                if (IsLoaded && !_source.ReloadOnChange && !_verifyingSnapshot)
                 {
                     // Loaded once, as asked: stop watching, with the state written to the snapshot first (the
                     // snapshot loop stops with the watch).
@@ -387,6 +391,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         ReportHeldBack();
         var warnings = new List<ProjectionWarning>();
+        var previousView = _state.View;
         var applied = _state.Apply(batch, warnings);
         _warnings.Report(warnings);
         if (applied.Kind == AppliedBatchKind.Incomplete)
@@ -409,7 +414,23 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var changed = applied.Changed;
-        if (batch.Part == FullStatePart.Final && IsLoaded)
+        if (batch.Part == FullStatePart.Final && _verifyingSnapshot)
+        {
+            // What the snapshot plus the changes since produced, against the bucket itself: the same, unless the
+            // file was stale in a way the catch-up cannot see, or forged. Readers are told only of a difference.
+            _verifyingSnapshot = false;
+            var differences = ConfigurationView.CountDifferences(previousView, _state.View);
+            changed = differences > 0;
+            if (changed)
+            {
+                Log.SnapshotCorrected(_logger, Bucket, AppliedRevision, differences);
+            }
+            else
+            {
+                Log.SnapshotConfirmed(_logger, Bucket, AppliedRevision);
+            }
+        }
+        else if (batch.Part == FullStatePart.Final && IsLoaded)
         {
             Log.BucketStateReplaced(_logger, Bucket, AppliedRevision);
         }
@@ -445,6 +466,14 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         // Recorded before Load() is released, so whoever built the configuration can already see it.
         if (batch.EndsInitialRead && !_initialStateApplied.Task.IsCompleted)
         {
+            if (batch.EndsCatchUp)
+            {
+                // Started from a snapshot, now caught up: the bucket's full state replaces it next, so that no value
+                // the file holds (and the bucket does not) outlives the bucket being reachable.
+                _verifyingSnapshot = true;
+                _watcher.RequestFullRead();
+            }
+
             _metrics.Loaded(_sinceLoadStarted.Elapsed);
             _initialStateApplied.TrySetResult();
 
@@ -473,12 +502,12 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     /// <summary>The snapshot at <paramref name="path"/> if there is a usable one for this source; null (and why, logged) if not.</summary>
     private ConfigurationSnapshot? ReadSnapshot(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
-            return null; // the first run: nothing to restore yet
+            return null; // the first run: nothing to restore yet (a dangling link is refused below, with a warning)
         }
 
-        if (!SnapshotFile.TryRead(path, out var snapshot, out var reason))
+        if (!SnapshotFile.TryRead(path, out var snapshot, out var reason, _source.SnapshotMaxBytes))
         {
             Log.SnapshotIgnored(_logger, Bucket, path, reason);
             return null;

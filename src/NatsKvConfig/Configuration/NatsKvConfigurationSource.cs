@@ -66,12 +66,21 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
     /// <summary>
     /// A file to keep the last-known-good configuration in, or <see langword="null"/> (the default) for none.
     /// After changes are applied the provider writes the state there in the background (atomically, at most
-    /// about once a second, readable only by the owner on Unix: values may be secrets). At start-up it restores
-    /// that state and reads only the changes since over the network; when the bucket cannot be reached within
+    /// about once a second, readable only by the owner on Unix: values may be secrets; a folder it creates is
+    /// 0700). At start-up it restores that state and reads the changes since over the network, then the bucket's
+    /// full state, which replaces the snapshot's entirely; when the bucket cannot be reached within
     /// <see cref="StartupTimeout"/>, it serves the snapshot (even when not <see cref="Optional"/>) and keeps trying.
-    /// A snapshot that is missing, corrupt, or from another bucket, prefix or setting is ignored with a warning.
+    /// A snapshot that is missing, corrupt, from another bucket, prefix or setting, or that may not be trusted
+    /// (a symbolic link or not a regular file; on Unix, owned by another user or with permission bits for group or
+    /// others; larger than <see cref="SnapshotMaxBytes"/>) is ignored with a warning.
     /// </summary>
     public string? SnapshotPath { get; set; }
+
+    /// <summary>
+    /// The largest snapshot file read at start-up, in bytes; a larger one is ignored with a warning. The default,
+    /// 256 MiB, holds about a million keys of short values.
+    /// </summary>
+    public long SnapshotMaxBytes { get; set; } = SnapshotFile.DefaultMaxBytes;
 
     /// <summary>
     /// Creates the <c>NatsKvConfig</c> meter the provider's metrics are recorded on (see docs/monitoring.md).
@@ -122,6 +131,11 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
         if (SnapshotPath is { } snapshotPath && (string.IsNullOrWhiteSpace(snapshotPath) || snapshotPath.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || Directory.Exists(snapshotPath)))
         {
             throw new ArgumentException($"{nameof(SnapshotPath)} '{snapshotPath}' is not a usable file path: give the path of a file (its directory is created if missing), or null for no snapshot.", paramName);
+        }
+
+        if (SnapshotMaxBytes <= 0)
+        {
+            throw new ArgumentException($"{nameof(SnapshotMaxBytes)} must be positive; it is {SnapshotMaxBytes}.", nameof(SnapshotMaxBytes));
         }
     }
 }

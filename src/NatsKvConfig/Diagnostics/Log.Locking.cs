@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace NatsKvConfig;
 
 /// <summary>
-/// The log events of <see cref="NatsKvLock"/> and <see cref="NatsKvLockHandle"/>, ids 10001–10019
+/// The log events of <see cref="NatsKvLock"/> and <see cref="NatsKvLockHandle"/>, ids 10001–10019 and 11010–11019
 /// (documented in docs/locks.md). They name locks, buckets and revisions, never values.
 /// </summary>
 internal static partial class Log
@@ -58,4 +58,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10017, Level = LogLevel.Error, Message = "The renewal loop of lock '{Name}' in NATS KV bucket '{Bucket}' ended unexpectedly; the lock counts as lost")]
     public static partial void RenewalLoopCrashed(ILogger logger, Exception exception, string name, string bucket);
+
+    [LoggerMessage(EventId = 11010, Level = LogLevel.Warning, Message = "Lost lock '{Name}' in NATS KV bucket '{Bucket}' (fencing token {FencingToken}): the bucket's max age was lowered to {LeaseMs} ms, and the last confirmed renewal was sent {SinceRenewalMs} ms ago, so the server may have removed the entry already")]
+    public static partial void LockLostLeaseShortened(ILogger logger, string name, string bucket, ulong fencingToken, long leaseMs, long sinceRenewalMs);
+
+    [LoggerMessage(EventId = 11011, Level = LogLevel.Debug, Message = "Could not read the max age of NATS KV bucket '{Bucket}' before renewing lock '{Name}'; renewing with the lease of {LeaseMs} ms known so far")]
+    public static partial void LeaseRefreshFailed(ILogger logger, Exception exception, string name, string bucket, long leaseMs);
+
+    [LoggerMessage(EventId = 11012, Level = LogLevel.Information, Message = "The max age of NATS KV bucket '{Bucket}' changed from {OldLeaseMs} ms to {LeaseMs} ms; lock '{Name}' (fencing token {FencingToken}) is renewed on the new lease")]
+    public static partial void LeaseChanged(ILogger logger, string name, string bucket, ulong fencingToken, long oldLeaseMs, long leaseMs);
+
+    [LoggerMessage(EventId = 11013, Level = LogLevel.Debug, Message = "Renewing lock '{Name}' in NATS KV bucket '{Bucket}' was refused, and the key read back at revision {Revision}, no newer than this holder's last write at {LastRevision} (a lagging replica); reading again")]
+    public static partial void StaleRenewalRead(ILogger logger, string name, string bucket, ulong revision, ulong lastRevision);
+
+    [LoggerMessage(EventId = 11014, Level = LogLevel.Debug, Message = "Writing lock '{Name}' in NATS KV bucket '{Bucket}' got no answer; reading the key to see whether the write was stored")]
+    public static partial void AcquireWriteUnanswered(ILogger logger, Exception? exception, string name, string bucket);
 }

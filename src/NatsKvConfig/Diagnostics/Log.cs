@@ -106,11 +106,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 7004, Level = LogLevel.Debug, Message = "Wrote the snapshot '{SnapshotPath}' of NATS KV bucket '{Bucket}' at revision {Revision} ({KeyCount} keys) in {ElapsedMs} ms")]
     public static partial void SnapshotWritten(ILogger logger, string bucket, string snapshotPath, ulong revision, int keyCount, long elapsedMs);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Restored {KeyCount} keys of NATS KV bucket '{Bucket}' from the snapshot '{SnapshotPath}' (revision {Revision}, written {AgeSeconds} s ago) in {ElapsedMs} ms; reading only the changes since")]
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Restored {KeyCount} keys of NATS KV bucket '{Bucket}' from the snapshot '{SnapshotPath}' (revision {Revision}, written {AgeSeconds} s ago) in {ElapsedMs} ms; reading the changes since, then the full state that replaces it")]
     public static partial void SnapshotRestored(ILogger logger, string bucket, string snapshotPath, int keyCount, ulong revision, long ageSeconds, long elapsedMs);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "The snapshot of NATS KV bucket '{Bucket}' (revision {SnapshotRevision}) does not continue the bucket (it was recreated or purged since); read its full state, at revision {Revision}")]
     public static partial void SnapshotSuperseded(ILogger logger, string bucket, ulong snapshotRevision, ulong revision);
+
+    [LoggerMessage(EventId = 11001, Level = LogLevel.Debug, Message = "The full state of NATS KV bucket '{Bucket}' at revision {Revision} replaced the snapshot restored at start-up; readers see no difference")]
+    public static partial void SnapshotConfirmed(ILogger logger, string bucket, ulong revision);
+
+    [LoggerMessage(EventId = 11002, Level = LogLevel.Warning, Message = "The full state of NATS KV bucket '{Bucket}' at revision {Revision} replaced the snapshot restored at start-up, which differed from it at {PathCount} configuration paths (a stale or altered snapshot file); the bucket's values apply now")]
+    public static partial void SnapshotCorrected(ILogger logger, string bucket, ulong revision, int pathCount);
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Created or updated NATS KV bucket '{Bucket}': history {History}, max age {MaxAge}, {Replicas} replica(s), max bytes {MaxBytes}, {Storage} storage")]
     public static partial void BucketEnsured(ILogger logger, string bucket, int history, TimeSpan maxAge, int replicas, long maxBytes, NatsKvBucketStorage storage);

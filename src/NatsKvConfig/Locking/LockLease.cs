@@ -5,7 +5,8 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// The lease of every lock in one bucket: the bucket's max age, and the timings derived from it. Read from
-/// the bucket's stream info at the start of every acquisition, so a changed max age applies to the next one.
+/// the bucket's stream info at the start of every acquisition and again before every renewal, so a holder keeps
+/// to a max age changed while it holds the lock from its next renewal on.
 /// </summary>
 internal sealed record LockLease
 {
@@ -46,6 +47,19 @@ internal sealed record LockLease
 
     /// <summary>The pause between renewal attempts that failed for a transient reason.</summary>
     public TimeSpan RetryDelay => Duration / 20;
+
+    /// <summary>
+    /// Time left until a holder must count its lock lost when its last confirmed write was sent
+    /// <paramref name="sinceLastWrite"/> ago: the server stamped that write no earlier, so the entry cannot
+    /// expire before the lease has passed since; <see cref="LossMargin"/> comes off that.
+    /// </summary>
+    public TimeSpan UntilLossDeadline(TimeSpan sinceLastWrite) => Duration - LossMargin - sinceLastWrite;
+
+    /// <summary>Whether a holder keeps to this lease already: the same max age and message TTL.</summary>
+    public bool SameAs(LockLease other) => Duration == other.Duration && MessageTtl == other.MessageTtl;
+
+    /// <summary>A lease of <paramref name="duration"/>, as read from a bucket. For tests.</summary>
+    internal static LockLease Of(string bucket, TimeSpan duration, TimeSpan? messageTtl = null) => new(bucket, duration, messageTtl);
 
     /// <summary>How long releasing may take before it is given up (the lease then ends by itself).</summary>
     public TimeSpan ReleaseTimeout => Duration < TimeSpan.FromSeconds(5) ? Duration : TimeSpan.FromSeconds(5);

@@ -64,13 +64,17 @@ public sealed class NatsKvLock
         _clock = new ServerClock(time);
     }
 
-    /// <summary>Acquires the lock <paramref name="name"/> if nobody holds it, without waiting.</summary>
+    /// <summary>
+    /// Acquires the lock <paramref name="name"/> if nobody holds it, without waiting. A write whose reply is lost is
+    /// checked by reading the key: if it was stored, the lock is returned rather than left blocked for a lease.
+    /// </summary>
     /// <param name="name">The lock's name, used as its key: a valid NATS KV key (letters, digits, <c>- _ / =</c>, and <c>.</c> between tokens).</param>
     /// <param name="cancellationToken">Cancels the attempt.</param>
     /// <returns>The handle of the held lock (dispose it to release), or null when someone else holds it.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a valid KV key.</exception>
     /// <exception cref="InvalidOperationException">The bucket has no max age (or one under a second or over 30 days).</exception>
-    /// <exception cref="NatsException">The server could not be reached or refused a request.</exception>
+    /// <exception cref="NatsException">The server could not be reached or refused a request (also after checking the key).</exception>
+    /// <exception cref="TimeoutException">The server did not answer, and the key could not tell whether the lock is ours.</exception>
     public async Task<NatsKvLockHandle?> TryAcquireAsync(string name, CancellationToken cancellationToken = default)
     {
         ValidateName(name);
@@ -275,12 +279,16 @@ public sealed class NatsKvLock
     /// One attempt: write our value at <paramref name="expected"/> (0: the key has no message), and on a conflict
     /// read the key to find out why: deleted or gone (write again at its revision), ours after a lost reply
     /// (confirm it), expired by the server's clock (take it over at its revision), or held (give up for now).
+    /// A write that got no answer (or an error) may still have been stored: the key is read then too, and the lock
+    /// taken if the entry is ours, rather than left blocked for a lease by a failure reported to the caller.
     /// </summary>
     private async Task<Attempt> AttemptAsync(string name, byte[] value, LockLease lease, ulong expected, CancellationToken cancellationToken)
     {
         ulong seen = 0;
         ulong staleRevision = 0;
         var staleAge = TimeSpan.Zero;
+        Exception? unanswered = null; // the failure of a write that may have been stored
+        var unansweredWrites = 0;
         for (var round = 0; round < MaxRounds; round++)
         {
             var sentAt = _time.GetTimestamp();
@@ -301,7 +309,10 @@ public sealed class NatsKvLock
 
             if (write.Outcome == LockKeyStore.Outcome.Failed)
             {
-                return new Attempt(AttemptKind.Failed, null, seen, default, write.Error);
+                if (!Unanswered(name, write.Error, ref unanswered, ref unansweredWrites))
+                {
+                    return new Attempt(AttemptKind.Failed, null, seen, default, write.Error);
+                }
             }
 
             var read = await _keys.ReadAsync(name, _time, cancellationToken).ConfigureAwait(false);
@@ -309,7 +320,7 @@ public sealed class NatsKvLock
             switch (read.Kind)
             {
                 case LockKeyStore.ReadKind.Failed:
-                    return new Attempt(AttemptKind.Failed, null, seen, default, read.Error);
+                    return new Attempt(AttemptKind.Failed, null, seen, default, unanswered ?? read.Error);
 
                 case LockKeyStore.ReadKind.Missing:
                     expected = 0;
@@ -333,12 +344,12 @@ public sealed class NatsKvLock
                     return Acquired(name, value, lease, read.Revision, confirm.Revision, confirmSentAt);
                 }
 
-                if (confirm.Outcome == LockKeyStore.Outcome.Failed)
+                if (confirm.Outcome == LockKeyStore.Outcome.Failed && !Unanswered(name, confirm.Error, ref unanswered, ref unansweredWrites))
                 {
                     return new Attempt(AttemptKind.Failed, null, seen, default, confirm.Error);
                 }
 
-                expected = read.Revision; // changed meanwhile: the next round finds out how
+                expected = read.Revision; // changed meanwhile, or stored without an answer: the next round finds out
                 continue;
             }
 
@@ -358,8 +369,24 @@ public sealed class NatsKvLock
         return new Attempt(AttemptKind.Contended, null, seen, default, null);
     }
 
+    /// <summary>
+    /// Notes a write that got no answer (or an error): it may have been stored, so the attempt reads the key next.
+    /// False after two such writes: the server is not answering, and the failure goes to the caller.
+    /// </summary>
+    private bool Unanswered(string name, Exception? error, ref Exception? unanswered, ref int unansweredWrites)
+    {
+        if (++unansweredWrites > 2)
+        {
+            return false;
+        }
+
+        unanswered = error ?? new TimeoutException("The server did not answer.");
+        Log.AcquireWriteUnanswered(_logger, error, name, _keys.Bucket);
+        return true;
+    }
+
     private Attempt Acquired(string name, byte[] value, LockLease lease, ulong fencingToken, ulong revision, long sentAt) =>
-        new(AttemptKind.Acquired, NatsKvLockHandle.Start(name, _keys, lease, value, fencingToken, revision, sentAt, _logger, _time), revision, default, null);
+        new(AttemptKind.Acquired, NatsKvLockHandle.Start(name, _keys, lease, ReadLeaseAsync, value, fencingToken, revision, sentAt, _logger, _time), revision, default, null);
 
     private async Task<LockLease> ReadLeaseAsync(CancellationToken cancellationToken)
     {

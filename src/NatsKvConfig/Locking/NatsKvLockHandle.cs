@@ -8,8 +8,9 @@ namespace NatsKvConfig;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The lease is renewed every third of the bucket's max age by a compare-and-swap write at the lock entry's
-/// current revision, so a renewal never overwrites an entry someone else wrote. When a renewal finds the
+/// The lease is renewed every third of the bucket's max age (read again before each renewal, so a changed max age
+/// applies from the next one) by a compare-and-swap write at the lock entry's current revision, so a renewal never
+/// overwrites an entry someone else wrote. When a renewal finds the
 /// entry changed, or no renewal succeeds in time, <see cref="LockLost"/> is cancelled a sixth of the lease
 /// before the lease can end at the earliest (counted from when the last successful renewal was sent, by the
 /// local monotonic clock), and renewing stops.
@@ -24,7 +25,11 @@ namespace NatsKvConfig;
 public sealed class NatsKvLockHandle : IAsyncDisposable
 {
     private readonly LockKeyStore _keys;
-    private readonly LockLease _lease;
+    private readonly Func<CancellationToken, Task<LockLease>> _readLease;
+
+    // The bucket's max age and what follows from it, read again before every renewal: only the renewal loop
+    // replaces it; the loss timer reads it.
+    private LockLease _lease;
     private readonly byte[] _value;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -39,8 +44,9 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
     private bool _abandoned;
     private int _disposed;
 
-    private NatsKvLockHandle(string name, LockKeyStore keys, LockLease lease, byte[] value, ulong fencingToken, ulong revision, long leaseStart, ILogger logger, TimeProvider time)
+    private NatsKvLockHandle(string name, LockKeyStore keys, LockLease lease, Func<CancellationToken, Task<LockLease>> readLease, byte[] value, ulong fencingToken, ulong revision, long leaseStart, ILogger logger, TimeProvider time)
     {
+        _readLease = readLease;
         Name = name;
         FencingToken = fencingToken;
         LockLost = _lost.Token;
@@ -99,11 +105,12 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
 
     /// <summary>
     /// Starts holding a lock acquired with <paramref name="fencingToken"/>, whose entry is now at
-    /// <paramref name="revision"/>, written by a request sent at local timestamp <paramref name="leaseStart"/>.
+    /// <paramref name="revision"/>, written by a request sent at local timestamp <paramref name="leaseStart"/>;
+    /// <paramref name="readLease"/> reads the bucket's lease again before each renewal.
     /// </summary>
-    internal static NatsKvLockHandle Start(string name, LockKeyStore keys, LockLease lease, byte[] value, ulong fencingToken, ulong revision, long leaseStart, ILogger logger, TimeProvider time)
+    internal static NatsKvLockHandle Start(string name, LockKeyStore keys, LockLease lease, Func<CancellationToken, Task<LockLease>> readLease, byte[] value, ulong fencingToken, ulong revision, long leaseStart, ILogger logger, TimeProvider time)
     {
-        var handle = new NatsKvLockHandle(name, keys, lease, value, fencingToken, revision, leaseStart, logger, time);
+        var handle = new NatsKvLockHandle(name, keys, lease, readLease, value, fencingToken, revision, leaseStart, logger, time);
         handle.ScheduleLossDeadline(leaseStart);
         handle._renewal = Task.Run(handle.RenewLoopAsync);
         return handle;
@@ -153,7 +160,7 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
                     leaseStart = _leaseStart;
                 }
 
-                var wait = _lease.RenewInterval - _time.GetElapsedTime(leaseStart);
+                var wait = Lease.RenewInterval - _time.GetElapsedTime(leaseStart);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, _time, stop.Token).ConfigureAwait(false);
@@ -176,15 +183,24 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
         }
     }
 
-    /// <summary>Renews once, retrying transient failures until the loss deadline; false when the lock was lost.</summary>
+    /// <summary>
+    /// Renews once, retrying transient failures until the loss deadline; false when the lock was lost. The bucket's
+    /// max age is read first: a holder keeps to the lease the bucket has now, not the one it had at acquisition.
+    /// </summary>
     private async Task<bool> RenewAsync(ulong revision, CancellationToken stop)
     {
+        if (!await RefreshLeaseAsync(stop).ConfigureAwait(false))
+        {
+            return false;
+        }
+
         long? firstSent = null;
         while (true)
         {
             stop.ThrowIfCancellationRequested();
             var sentAt = _time.GetTimestamp();
             firstSent ??= sentAt;
+            var lease = Lease;
             var remaining = UntilLossDeadline(LeaseStart);
             if (remaining <= TimeSpan.Zero)
             {
@@ -197,7 +213,7 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
                 attempt.CancelAfter(remaining);
                 try
                 {
-                    write = await _keys.WriteAsync(Name, _value, revision, _lease.MessageTtl, attempt.Token).ConfigureAwait(false);
+                    write = await _keys.WriteAsync(Name, _value, revision, lease.MessageTtl, attempt.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
@@ -211,19 +227,32 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
 
                     case LockKeyStore.Outcome.Conflict:
                         // Either someone else changed the entry, or one of our earlier attempts was stored and
-                        // only its reply was lost: the entry then still holds our value.
-                        var read = await _keys.ReadAsync(Name, _time, attempt.Token).ConfigureAwait(false);
-                        if (read.Kind == LockKeyStore.ReadKind.Live && read.Value.AsSpan().SequenceEqual(_value))
+                        // only its reply was lost: the entry then holds our value at a revision after our last write.
+                        LockKeyStore.Read read;
+                        try
                         {
-                            Log.LostReplyAdopted(_logger, Name, _keys.Bucket, read.Revision);
-                            return Renewed(read.Revision, firstSent.Value);
+                            read = await _keys.ReadAsync(Name, _time, attempt.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                        {
+                            return false; // no answer before the loss deadline: the loss timer fires
+                        }
+
+                        switch (RenewalConflict.Judge(read, revision, _value))
+                        {
+                            case RenewalConflict.Verdict.Renewed:
+                                Log.LostReplyAdopted(_logger, Name, _keys.Bucket, read.Revision);
+                                return Renewed(read.Revision, firstSent.Value);
+
+                            case RenewalConflict.Verdict.Lost:
+                                Log.LockLostTaken(_logger, Name, _keys.Bucket, FencingToken, read.Kind == LockKeyStore.ReadKind.Live ? $"revision {read.Revision}, another owner's" : read.Kind.ToString().ToUpperInvariant());
+                                MarkLost();
+                                return false;
                         }
 
                         if (read.Kind != LockKeyStore.ReadKind.Failed)
                         {
-                            Log.LockLostTaken(_logger, Name, _keys.Bucket, FencingToken, read.Kind == LockKeyStore.ReadKind.Live ? $"revision {read.Revision}, another owner's" : read.Kind.ToString().ToUpperInvariant());
-                            MarkLost();
-                            return false;
+                            Log.StaleRenewalRead(_logger, Name, _keys.Bucket, read.Revision, revision);
                         }
 
                         write = write with { Error = read.Error };
@@ -231,10 +260,64 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
                 }
             }
 
-            Log.RenewalFailed(_logger, write.Error, Name, _keys.Bucket, FencingToken, (long)_lease.RetryDelay.TotalMilliseconds);
-            await Task.Delay(_lease.RetryDelay, _time, stop).ConfigureAwait(false);
+            Log.RenewalFailed(_logger, write.Error, Name, _keys.Bucket, FencingToken, (long)lease.RetryDelay.TotalMilliseconds);
+            await Task.Delay(lease.RetryDelay, _time, stop).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Reads the bucket's lease and keeps to it from now on. A lease shorter than the time since the last confirmed
+    /// renewal (less the loss margin) means the server may have removed the entry already: the lock is lost, and
+    /// false is returned. A failed read keeps the lease known so far.
+    /// </summary>
+    private async Task<bool> RefreshLeaseAsync(CancellationToken stop)
+    {
+        var known = Lease;
+        var remaining = UntilLossDeadline(LeaseStart);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return false; // the loss timer fires (or has fired)
+        }
+
+        LockLease current;
+        using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            attempt.CancelAfter(remaining);
+            try
+            {
+                current = await _readLease(attempt.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                // Unreachable, or a max age that no lease can come from (removed, say): the write that follows
+                // tells whether the lock is still ours, on the lease known so far.
+                Log.LeaseRefreshFailed(_logger, e, Name, _keys.Bucket, (long)known.Duration.TotalMilliseconds);
+                return true;
+            }
+        }
+
+        if (current.SameAs(known))
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _lease, current);
+        var leaseStart = LeaseStart;
+        var sinceRenewal = _time.GetElapsedTime(leaseStart);
+        if (current.UntilLossDeadline(sinceRenewal) <= TimeSpan.Zero)
+        {
+            Log.LockLostLeaseShortened(_logger, Name, _keys.Bucket, FencingToken, (long)current.Duration.TotalMilliseconds, (long)sinceRenewal.TotalMilliseconds);
+            MarkLost();
+            return false;
+        }
+
+        Log.LeaseChanged(_logger, Name, _keys.Bucket, FencingToken, (long)known.Duration.TotalMilliseconds, (long)current.Duration.TotalMilliseconds);
+        ScheduleLossDeadline(leaseStart);
+        return true;
+    }
+
+    /// <summary>The lease this handle keeps to now.</summary>
+    private LockLease Lease => Volatile.Read(ref _lease);
 
     private long LeaseStart
     {
@@ -270,7 +353,7 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
     /// <paramref name="leaseStart"/>: the server stamped that write no earlier than it was sent, so the lease
     /// cannot end before <paramref name="leaseStart"/> plus the lease; the loss margin comes off that.
     /// </summary>
-    private TimeSpan UntilLossDeadline(long leaseStart) => _lease.Duration - _lease.LossMargin - _time.GetElapsedTime(leaseStart);
+    private TimeSpan UntilLossDeadline(long leaseStart) => Lease.UntilLossDeadline(_time.GetElapsedTime(leaseStart));
 
     private void ScheduleLossDeadline(long leaseStart)
     {
@@ -309,7 +392,8 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
             return;
         }
 
-        Log.LockLostNotRenewed(_logger, Name, _keys.Bucket, FencingToken, (long)_lease.Duration.TotalMilliseconds, (long)_lease.LossMargin.TotalMilliseconds);
+        var lease = Lease;
+        Log.LockLostNotRenewed(_logger, Name, _keys.Bucket, FencingToken, (long)lease.Duration.TotalMilliseconds, (long)lease.LossMargin.TotalMilliseconds);
         MarkLost();
     }
 
@@ -337,7 +421,8 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
 
     private async Task ReleaseAsync()
     {
-        using var timeout = new CancellationTokenSource(_lease.ReleaseTimeout, _time);
+        var lease = Lease;
+        using var timeout = new CancellationTokenSource(lease.ReleaseTimeout, _time);
         var revision = Revision;
         try
         {
@@ -353,14 +438,14 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
 
                 if (delete.Outcome == LockKeyStore.Outcome.Failed)
                 {
-                    Log.ReleaseFailed(_logger, delete.Error, Name, _keys.Bucket, FencingToken, (long)_lease.Duration.TotalMilliseconds);
+                    Log.ReleaseFailed(_logger, delete.Error, Name, _keys.Bucket, FencingToken, (long)lease.Duration.TotalMilliseconds);
                     return;
                 }
 
                 var read = await _keys.ReadAsync(Name, _time, timeout.Token).ConfigureAwait(false);
                 if (read.Kind == LockKeyStore.ReadKind.Failed)
                 {
-                    Log.ReleaseFailed(_logger, read.Error, Name, _keys.Bucket, FencingToken, (long)_lease.Duration.TotalMilliseconds);
+                    Log.ReleaseFailed(_logger, read.Error, Name, _keys.Bucket, FencingToken, (long)lease.Duration.TotalMilliseconds);
                     return;
                 }
 
@@ -373,11 +458,11 @@ public sealed class NatsKvLockHandle : IAsyncDisposable
                 revision = read.Revision;
             }
 
-            Log.ReleaseFailed(_logger, null, Name, _keys.Bucket, FencingToken, (long)_lease.Duration.TotalMilliseconds);
+            Log.ReleaseFailed(_logger, null, Name, _keys.Bucket, FencingToken, (long)lease.Duration.TotalMilliseconds);
         }
         catch (OperationCanceledException)
         {
-            Log.ReleaseFailed(_logger, null, Name, _keys.Bucket, FencingToken, (long)_lease.Duration.TotalMilliseconds);
+            Log.ReleaseFailed(_logger, null, Name, _keys.Bucket, FencingToken, (long)lease.Duration.TotalMilliseconds);
         }
     }
 }

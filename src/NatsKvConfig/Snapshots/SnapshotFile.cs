@@ -10,8 +10,9 @@ namespace NatsKvConfig;
 
 /// <summary>
 /// Reads and writes <see cref="ConfigurationSnapshot"/> files. Writes are atomic (a temporary file, flushed to
-/// disk, renamed over the old one) and readable by the owner only on Unix, since values may be secrets.
-/// Anything unexpected on reading (truncation, corruption, another format) is reported, never thrown.
+/// disk, renamed over the old one) and readable by the owner only on Unix, since values may be secrets; a file is
+/// read only if nobody else can have written it (<see cref="PrivateFile"/>). Anything unexpected on reading (a file
+/// not to be trusted, truncation, corruption, another format) is reported, never thrown.
 /// </summary>
 /// <remarks>
 /// Layout, little-endian: the magic <c>NKVCSNAP</c>, a format version, the header fields, the entries, and an
@@ -29,90 +30,63 @@ internal static class SnapshotFile
     private const int ChecksumLength = sizeof(ulong);
     private static ReadOnlySpan<byte> Magic => "NKVCSNAP"u8;
 
-    /// <summary>Writes <paramref name="snapshot"/> to <paramref name="path"/>, replacing any earlier file atomically.</summary>
-    public static void Write(string path, ConfigurationSnapshot snapshot)
+    /// <summary>The largest snapshot file read unless the source says otherwise: 256 MiB.</summary>
+    public const long DefaultMaxBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> to <paramref name="path"/>, replacing any earlier file atomically, readable by
+    /// the owner only (see <see cref="PrivateFile.Write"/>).
+    /// </summary>
+    public static void Write(string path, ConfigurationSnapshot snapshot) => PrivateFile.Write(path, stream =>
     {
-        var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        var writer = new Encoder(stream);
+        writer.Write(Magic);
+        writer.WriteInt32(FormatVersion);
+        writer.WriteString(snapshot.Bucket);
+        writer.WriteString(snapshot.KeyPrefix);
+        writer.WriteInt32(snapshot.JsonExpansion is null ? 0 : 1);
+        if (snapshot.JsonExpansion is { } limits)
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temporary, options))
-            {
-                var writer = new Encoder(stream);
-                writer.Write(Magic);
-                writer.WriteInt32(FormatVersion);
-                writer.WriteString(snapshot.Bucket);
-                writer.WriteString(snapshot.KeyPrefix);
-                writer.WriteInt32(snapshot.JsonExpansion is null ? 0 : 1);
-                if (snapshot.JsonExpansion is { } limits)
-                {
-                    writer.WriteInt32(limits.MaxPaths);
-                    writer.WriteInt32(limits.MaxPathLength);
-                    writer.WriteInt32(limits.MaxTotalLength);
-                    writer.WriteInt32(limits.MaxExpansionRatio);
-                }
-
-                writer.WriteInt64(snapshot.StreamCreated.UtcTicks);
-                writer.WriteUInt64(snapshot.Revision);
-                writer.WriteInt64(snapshot.WrittenAt.UtcTicks);
-                writer.WriteInt32(snapshot.Entries.Count);
-                foreach (var entry in snapshot.Entries)
-                {
-                    writer.WriteString(entry.Key);
-                    writer.WriteUInt64(entry.Revision);
-                    writer.WriteInt32(entry.Outputs.Length);
-                    foreach (var (outputPath, value) in entry.Outputs)
-                    {
-                        writer.WriteString(outputPath);
-                        writer.WriteString(value);
-                    }
-                }
-
-                writer.Finish();
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
+            writer.WriteInt32(limits.MaxPaths);
+            writer.WriteInt32(limits.MaxPathLength);
+            writer.WriteInt32(limits.MaxTotalLength);
+            writer.WriteInt32(limits.MaxExpansionRatio);
         }
-        catch
+
+        writer.WriteInt64(snapshot.StreamCreated.UtcTicks);
+        writer.WriteUInt64(snapshot.Revision);
+        writer.WriteInt64(snapshot.WrittenAt.UtcTicks);
+        writer.WriteInt32(snapshot.Entries.Count);
+        foreach (var entry in snapshot.Entries)
         {
-            TryDelete(temporary);
-            throw;
+            writer.WriteString(entry.Key);
+            writer.WriteUInt64(entry.Revision);
+            writer.WriteInt32(entry.Outputs.Length);
+            foreach (var (outputPath, value) in entry.Outputs)
+            {
+                writer.WriteString(outputPath);
+                writer.WriteString(value);
+            }
         }
-    }
+
+        writer.Finish();
+    });
 
     /// <summary>
     /// Reads the snapshot at <paramref name="path"/>. Returns <see langword="false"/> with the reason when there
-    /// is none, or when it is unreadable, truncated, corrupt or of another format.
+    /// is none, when it may not be trusted (<see cref="PrivateFile.TryRead"/>: a link, not a regular file, another
+    /// owner, group or other permission bits, larger than <paramref name="maxBytes"/>), or when it is unreadable,
+    /// truncated, corrupt or of another format.
     /// </summary>
     // Runs once, at start-up, over every entry: compiled fully optimized from the first call rather than
     // spending the restore in unoptimized code while tiered compilation catches up.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool TryRead(string path, out ConfigurationSnapshot? snapshot, out string reason)
+    public static bool TryRead(string path, out ConfigurationSnapshot? snapshot, out string reason, long maxBytes = DefaultMaxBytes)
     {
         snapshot = null;
-        byte[] bytes;
-        try
+        if (!PrivateFile.TryRead(path, maxBytes, out var bytes, out var missing, out reason))
         {
-            if (!File.Exists(path))
-            {
-                reason = "there is no snapshot file";
-                return false;
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            reason = $"it cannot be read ({exception.GetType().Name})";
+            reason = missing ? "there is no snapshot file" : reason;
             return false;
         }
 
@@ -192,18 +166,6 @@ internal static class SnapshotFile
         {
             reason = "its contents are inconsistent (corrupt)";
             return false;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // A stray temporary file is harmless: the next write uses another name.
         }
     }
 

@@ -4,13 +4,23 @@ using NATS.Client.KeyValueStore;
 
 namespace NatsKvConfig.IntegrationTests.Locking;
 
-/// <summary>Passes every call through to a real store and counts the requests (reads, writes, status) and the watches started.</summary>
+/// <summary>
+/// Passes every call through to a real store and counts the requests (reads, writes, status) and the watches started.
+/// A test may also change what an update answers after it reached the server (<see cref="AfterUpdate"/>: a lost
+/// reply) and which revision an entry read returns (<see cref="ReadRevision"/>: a lagging replica's older entry).
+/// </summary>
 internal sealed class CountingKvStore(INatsKVStore inner) : INatsKVStore
 {
     private int _requests;
     private int _watches;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Given an update's real result (the write is stored or refused already), returns what the caller gets.</summary>
+    public Func<NatsResult<ulong>, NatsResult<ulong>>? AfterUpdate { get; set; }
+
+    /// <summary>Given the key and the revision an entry read asks for (0: the latest), returns the revision read instead.</summary>
+    public Func<string, ulong, ulong>? ReadRevision { get; set; }
 
     public int Watches => Volatile.Read(ref _watches);
 
@@ -64,10 +74,11 @@ internal sealed class CountingKvStore(INatsKVStore inner) : INatsKVStore
         return inner.UpdateAsync(key, value, revision, serializer, cancellationToken);
     }
 
-    public ValueTask<NatsResult<ulong>> TryUpdateAsync<T>(string key, T value, ulong revision, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
+    public async ValueTask<NatsResult<ulong>> TryUpdateAsync<T>(string key, T value, ulong revision, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default)
     {
         Request();
-        return inner.TryUpdateAsync(key, value, revision, serializer, cancellationToken);
+        var result = await inner.TryUpdateAsync(key, value, revision, serializer, cancellationToken);
+        return AfterUpdate is { } after ? after(result) : result;
     }
 
     public ValueTask DeleteAsync(string key, NatsKVDeleteOpts? opts = null, CancellationToken cancellationToken = default)
@@ -115,7 +126,7 @@ internal sealed class CountingKvStore(INatsKVStore inner) : INatsKVStore
     public ValueTask<NatsResult<NatsKVEntry<T>>> TryGetEntryAsync<T>(string key, ulong revision = 0, INatsDeserialize<T>? serializer = null, CancellationToken cancellationToken = default)
     {
         Request();
-        return inner.TryGetEntryAsync(key, revision, serializer, cancellationToken);
+        return inner.TryGetEntryAsync(key, ReadRevision is { } read ? read(key, revision) : revision, serializer, cancellationToken);
     }
 
     public IAsyncEnumerable<NatsKVEntry<T>> WatchAsync<T>(string key, INatsDeserialize<T>? serializer = null, NatsKVWatchOpts? opts = null, CancellationToken cancellationToken = default)

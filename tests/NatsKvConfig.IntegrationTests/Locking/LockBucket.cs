@@ -38,15 +38,22 @@ internal sealed class LockBucket : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    public static async Task<LockBucket> CreateAsync(string url, TimeSpan maxAge, int history = 10)
+    public static async Task<LockBucket> CreateAsync(string url, TimeSpan maxAge, int history = 10, int replicas = 1)
     {
         var admin = new NatsConnection(NatsOpts.Default with { Url = url, Name = "lock-test-admin" });
         await admin.ConnectAsync();
         var kv = new NatsKVContext(new NatsJSContext(admin));
         var name = BucketNames.Unique("locks");
-        var store = await Stores.CreateAsync(kv, new NatsKVConfig(name) { MaxAge = maxAge, History = history });
-        return new LockBucket(admin, kv, store, name, url, maxAge);
+        var store = await Stores.CreateAsync(kv, new NatsKVConfig(name) { MaxAge = maxAge, History = history, NumberOfReplicas = replicas });
+        return new LockBucket(admin, kv, store, name, url, maxAge) { _history = history, _replicas = replicas };
     }
+
+    private int _history;
+    private int _replicas;
+
+    /// <summary>Changes the bucket's max age (the lease of its locks), as an operator would while locks are held.</summary>
+    public async Task SetMaxAgeAsync(TimeSpan maxAge) =>
+        await _kv.UpdateStoreAsync(new NatsKVConfig(Name) { MaxAge = maxAge, History = _history, NumberOfReplicas = _replicas });
 
     /// <summary>The bucket's store through a new connection of its own.</summary>
     public async Task<(NatsConnection Connection, INatsKVStore Store)> ConnectAsync(string name)

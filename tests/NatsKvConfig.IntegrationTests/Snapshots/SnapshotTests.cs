@@ -76,7 +76,7 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
-    public async Task A_restart_restores_the_snapshot_and_reads_only_the_changes_since()
+    public async Task A_restart_restores_the_snapshot_with_the_changes_since_then_the_full_state_confirms_it_without_a_reload()
     {
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
@@ -96,6 +96,7 @@ public sealed class SnapshotTests : IDisposable
 
         using var root = Build(bucket, path, logs);
         var provider = root.Provider();
+        var reloads = root.CountReloads();
 
         Assert.True(provider.IsLoaded);
         Assert.False(provider.IsServingSnapshot);
@@ -104,10 +105,169 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal("1", root["c:x"]);
         Assert.Equal("new", root["d"]);
         Assert.True(logs.Has(7005), "the snapshot was restored");
-        Assert.False(logs.Has(1005), "the full state was not read again");
+
+        // The full state read next says the same: nothing for readers to reload.
+        await Eventually.TrueAsync(() => logs.Has(11001), "the bucket's full state replaces the snapshot's", Long);
+        Assert.False(logs.Has(11002));
+        Assert.Equal(0, reloads());
 
         await bucket.PutAsync("a", "3");
         await Eventually.TrueAsync(() => root["a"] == "3", "live changes flow after the catch-up");
+    }
+
+    [Fact]
+    public async Task A_forged_snapshot_matching_the_stream_is_replaced_by_the_bucket_s_full_state_once_it_is_reachable()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("db.host", "real-host");
+        await bucket.PutAsync("db.password", "real-password");
+        await bucket.PutAsync("db.port", "5432");
+        var js = new NatsJSContext(bucket.Connection);
+        var stream = (await js.GetStreamAsync($"KV_{bucket.Name}")).Info;
+
+        // Same stream creation time, revision and number of keys as the bucket: nothing in the catch-up tells it
+        // apart. One key altered, one left out, one invented that the bucket never had.
+        var path = NewSnapshotPath();
+        SnapshotFile.Write(path, new ConfigurationSnapshot(
+            bucket.Name,
+            string.Empty,
+            JsonExpansionLimits.Default,
+            stream.Created,
+            stream.State.LastSeq,
+            DateTimeOffset.UtcNow,
+            [
+                new SnapshotEntry("db.host", 1, [new KeyValuePair<string, string?>("db:host", "attacker-host")]),
+                new SnapshotEntry("db.password", 2, [new KeyValuePair<string, string?>("db:password", "real-password")]),
+                new SnapshotEntry("db.proxy", 3, [new KeyValuePair<string, string?>("db:proxy", "attacker-proxy")]),
+            ]));
+        var logs = new CapturingLoggerProvider();
+
+        using var root = Build(bucket, path, logs);
+        var reloads = root.CountReloads();
+
+        await Eventually.TrueAsync(() => root["db:host"] == "real-host" && root["db:proxy"] is null, "the bucket's own values replace the forged ones", Long);
+        Assert.Equal("real-password", root["db:password"]);
+        Assert.Equal("5432", root["db:port"]);
+        Assert.Equal(["host", "password", "port"], root.GetSection("db").GetChildren().Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.True(logs.Has(7005), "the forged snapshot was restored first");
+        Assert.False(logs.Has(7006), "the catch-up took it for the bucket's own");
+        var corrected = Assert.Single(logs.Ours, e => e.EventId == 11002);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, corrected.Level);
+        Assert.Contains("3 configuration paths", corrected.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("attacker", corrected.Message, StringComparison.Ordinal);
+        Assert.True(reloads() >= 1, "readers were told");
+
+        // The file is rewritten from the bucket: the forged values do not come back at the next start.
+        ConfigurationSnapshot? rewritten = null;
+        await Eventually.TrueAsync(
+            () => SnapshotFile.TryRead(path, out rewritten, out _) && ValueIn(rewritten!, "db:host") == "real-host" && ValueIn(rewritten!, "db:proxy") is null,
+            "the snapshot file holds the bucket's values",
+            Long);
+    }
+
+    [Fact]
+    public async Task A_snapshot_that_is_a_symbolic_link_is_refused_with_a_warning_and_the_bucket_is_loaded()
+    {
+        var (bucket, good) = await BucketWithSnapshotAsync("from-bucket");
+        await using var owned = bucket;
+        var link = NewSnapshotPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, good);
+
+        AssertRefused(bucket, link, "symbolic link");
+
+        // The link was replaced by the provider's own file, and the file it pointed to left alone.
+        await Eventually.TrueAsync(() => new FileInfo(link).LinkTarget is null, "the link is replaced by a snapshot of its own", Long);
+        Assert.True(SnapshotFile.TryRead(good, out _, out _));
+    }
+
+    [Fact]
+    public async Task A_snapshot_readable_by_others_is_refused_with_a_warning()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // modes are Unix only
+        }
+
+        var (bucket, path) = await BucketWithSnapshotAsync("from-bucket");
+        await using var owned = bucket;
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        AssertRefused(bucket, path, "mode 644");
+    }
+
+    [Fact]
+    public async Task A_snapshot_larger_than_SnapshotMaxBytes_is_refused_with_a_warning()
+    {
+        var (bucket, path) = await BucketWithSnapshotAsync("from-bucket");
+        await using var owned = bucket;
+        var size = new FileInfo(path).Length;
+
+        AssertRefused(bucket, path, $"larger than the {size - 1} bytes", s => s.SnapshotMaxBytes = size - 1);
+    }
+
+    [Fact]
+    public async Task A_snapshot_path_linked_to_dev_zero_is_refused_at_once()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using var bucket = await TestBucket.CreateAsync((await SharedNatsServer.GetAsync()).Url);
+        await bucket.PutAsync("a", "changed");
+        var link = NewSnapshotPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, "/dev/zero");
+
+        AssertRefused(bucket, link, "symbolic link");
+    }
+
+    [Fact]
+    public async Task A_folder_the_provider_creates_for_its_snapshot_is_0700()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var (bucket, path) = await BucketWithSnapshotAsync("from-bucket");
+        await using var owned = bucket;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+    }
+
+    /// <summary>A bucket holding <c>a</c> = <paramref name="value"/>, and a good snapshot of it written by a provider.</summary>
+    private async Task<(TestBucket Bucket, string Path)> BucketWithSnapshotAsync(string value)
+    {
+        var bucket = await TestBucket.CreateAsync((await SharedNatsServer.GetAsync()).Url);
+        await bucket.PutAsync("a", value);
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        // Changed since: a snapshot in use would serve the old value first and log its restore.
+        await bucket.PutAsync("a", "changed");
+        return (bucket, path);
+    }
+
+    private static void AssertRefused(TestBucket bucket, string path, string reason, Action<NatsKvConfigurationSource>? configure = null)
+    {
+        var logs = new CapturingLoggerProvider();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        using var root = Build(bucket, path, logs, configure);
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), "start-up did not wait on the file");
+        Assert.True(root.Provider().IsLoaded);
+        Assert.Equal("changed", root["a"]);
+        Assert.False(logs.Has(7005), "the snapshot was not restored");
+        var ignored = Assert.Single(logs.Ours, e => e.EventId == 7002);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, ignored.Level);
+        Assert.Contains(reason, ignored.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("from-bucket", ignored.Message, StringComparison.Ordinal);
     }
 
     [Fact]

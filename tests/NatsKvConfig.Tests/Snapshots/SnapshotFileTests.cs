@@ -18,6 +18,16 @@ public sealed class SnapshotFileTests : IDisposable
         }
     }
 
+    // As the library writes its files: readable by the owner only, else the reader refuses them before the content.
+    private static void WriteOwnerOnly(string path, byte[] bytes)
+    {
+        File.WriteAllBytes(path, bytes);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     private string NewPath() => Path.Combine(_directory, Guid.NewGuid().ToString("N"), "config.snapshot");
 
     private static ConfigurationSnapshot Sample(params SnapshotEntry[] entries) => new(
@@ -105,7 +115,7 @@ public sealed class SnapshotFileTests : IDisposable
 
         for (var length = 0; length < whole.Length; length++)
         {
-            File.WriteAllBytes(path, whole[..length]);
+            WriteOwnerOnly(path, whole[..length]);
             Assert.False(SnapshotFile.TryRead(path, out var read, out var reason), $"truncated to {length} bytes");
             Assert.Null(read);
             Assert.NotEmpty(reason);
@@ -123,7 +133,7 @@ public sealed class SnapshotFileTests : IDisposable
         {
             var corrupt = (byte[])whole.Clone();
             corrupt[bit / 8] ^= (byte)(1 << (bit % 8));
-            File.WriteAllBytes(path, corrupt);
+            WriteOwnerOnly(path, corrupt);
             Assert.False(SnapshotFile.TryRead(path, out _, out _), $"bit {bit} flipped");
         }
     }
@@ -135,7 +145,7 @@ public sealed class SnapshotFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         Gen.Byte.Array[0, 512].Sample(bytes =>
         {
-            File.WriteAllBytes(path, bytes);
+            WriteOwnerOnly(path, bytes);
             Assert.False(SnapshotFile.TryRead(path, out _, out var reason));
             Assert.NotEmpty(reason);
         }, iter: 300, threads: 1);
@@ -180,7 +190,7 @@ public sealed class SnapshotFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var snapshot = Sample(SomeEntries) with { JsonExpansion = null };
 
-        File.WriteAllBytes(path, WriteVersion1(snapshot));
+        WriteOwnerOnly(path, WriteVersion1(snapshot));
 
         Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
         AssertSame(snapshot, read!);
@@ -192,7 +202,7 @@ public sealed class SnapshotFileTests : IDisposable
         var path = NewPath();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
-        File.WriteAllBytes(path, WriteVersion1(Sample(SomeEntries)));
+        WriteOwnerOnly(path, WriteVersion1(Sample(SomeEntries)));
 
         Assert.False(SnapshotFile.TryRead(path, out var read, out var reason));
         Assert.Null(read);
