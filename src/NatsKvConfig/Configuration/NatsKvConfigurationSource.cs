@@ -135,7 +135,7 @@ public sealed class NatsKvConfigurationSource : NatsKvSettings, IConfigurationSo
 
         if (SnapshotMaxBytes <= 0)
         {
-            throw new ArgumentException($"{nameof(SnapshotMaxBytes)} must be positive; it is {SnapshotMaxBytes}.", nameof(SnapshotMaxBytes));
+            throw new ArgumentException($"{nameof(SnapshotMaxBytes)} must be positive; it is {SnapshotMaxBytes}.", paramName);
         }
     }
 }
