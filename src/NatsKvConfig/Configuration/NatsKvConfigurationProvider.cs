@@ -66,7 +66,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
     /// <summary>Creates a provider for <paramref name="source"/>. The watch starts on <see cref="Load"/>.</summary>
     /// <param name="source">The source's settings.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is <c>source</c>.</exception>
     /// <exception cref="InvalidOperationException">
     /// The source names a connection string (<see cref="NatsKvConfigurationSource.ConnectionName"/>) and sets no server:
     /// only a configuration builder has the configuration to read it from (<c>AddNatsKv</c>).

@@ -19,7 +19,7 @@ public static class NatsKvConfigurationHostApplicationBuilderExtensions
     /// <param name="configure">Sets the source's other options; an explicit <see cref="NatsKvSettings.Url"/>,
     /// <see cref="NatsKvSettings.NatsOpts"/> or <see cref="NatsKvConfigurationSource.Connection"/> wins over the connection string.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is its name.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it, and <c>ParamName</c> is the parameter that carried it.</exception>
     /// <exception cref="InvalidOperationException">The configuration has no connection string <c>ConnectionStrings:{connectionName}</c> and no server was set.</exception>
     public static IHostApplicationBuilder AddNatsKvConfiguration(
         this IHostApplicationBuilder builder,
