@@ -20,7 +20,7 @@ internal static class FleetBenchmark
 {
     internal sealed record Propagation(string Topology, int Instances, double[] RawMs, double[] ProviderMs, double RawServerCpuPerPut, double ProviderServerCpuPerPut);
 
-    internal sealed record Storm(string Topology, string How, int Instances, int Keys, double AllLoadedMs, double MedianInstanceMs, double ClientCpuSeconds, double ServerCpuSeconds);
+    internal sealed record Storm(string Topology, string How, int Instances, int Keys, double AllLoadedMs, double MedianInstanceMs, double ClientCpuSeconds, double ServerCpuSeconds, int WatchFailures, string FailureCauses);
 
     internal sealed record Cost(string Topology, string Fleet, int Instances, long ServerBytesIdle, long ServerBytesWithFleet, long Consumers);
 
@@ -127,7 +127,7 @@ internal static class FleetBenchmark
 
         foreach (var storm in result.Storms.Where(s => s.Topology == topology))
         {
-            Console.WriteLine($"  start storm on {topology}, {storm.How}: all {storm.Instances:N0} loaded in {Stats.Ms(storm.AllLoadedMs)}, client CPU {storm.ClientCpuSeconds:0.0} s, server CPU {storm.ServerCpuSeconds:0.0} s");
+            Console.WriteLine($"  start storm on {topology}, {storm.How}: all {storm.Instances:N0} loaded in {Stats.Ms(storm.AllLoadedMs)}, client CPU {storm.ClientCpuSeconds:0.0} s, server CPU {storm.ServerCpuSeconds:0.0} s, failed watches {storm.WatchFailures} ({storm.FailureCauses})");
         }
     }
 
@@ -238,6 +238,7 @@ internal static class FleetBenchmark
     /// </summary>
     private static Storm StormOf(string topology, string how, string url, string bucket, int instances, int keys, int[] serverPids, Func<int, Action<NatsKvConfigurationSource>> configure)
     {
+        using var failuresSeen = new WatchFailureCounter();
         var roots = new ConfigurationRoot?[instances];
         var elapsed = new double[instances];
         var failures = new Exception?[instances];
@@ -254,6 +255,7 @@ internal static class FleetBenchmark
                     roots[i] = Build(bucket, source =>
                     {
                         source.Url = url;
+                        source.LoggerFactory = failuresSeen;
                         configure(i)(source);
                     });
                 }
@@ -283,7 +285,7 @@ internal static class FleetBenchmark
         {
             if (failures.FirstOrDefault(f => f is not null) is { } failure)
             {
-                throw new InvalidOperationException($"{failures.Count(f => f is not null)} of {instances} instances failed to start ({how}).", failure);
+                throw new InvalidOperationException($"{failures.Count(f => f is not null)} of {instances} instances failed to start ({how}); failed watches: {string.Join(", ", failuresSeen.ByCause.Select(c => $"{c.Key} {c.Value}"))}.", failure);
             }
 
             // Checked after the clock stopped: an instance that returned without the bucket's last keys measured nothing.
@@ -299,7 +301,8 @@ internal static class FleetBenchmark
             Parallel.ForEach(roots, root => root?.Dispose());
         }
 
-        return new Storm(topology, how, instances, keys, allLoaded, Stats.Median(elapsed), clientCpu, serverCpu);
+        var causes = string.Join(", ", failuresSeen.ByCause.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value}"));
+        return new Storm(topology, how, instances, keys, allLoaded, Stats.Median(elapsed), clientCpu, serverCpu, failuresSeen.Total, causes);
     }
 
     /// <summary>Instances, each a raw NATS.Net watch of the whole bucket (updates only) on a connection of its own.</summary>

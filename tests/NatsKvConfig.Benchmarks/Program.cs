@@ -178,11 +178,11 @@ if (settings.Runs(8))
                 "≤ 1.2×", Stats.Verdict(Stats.Median(p.ProviderMs) <= 1.2 * Stats.Median(p.RawMs)),
             }))
         .Paragraph($"**Start storm.** All {instances} instances start at once (each `Build()` on a thread of its own, released together) on a bucket of {Stats.Number(settings.FleetStormKeys + BenchData.SectionKeys)} keys; the time until the last has returned with the bucket loaded, the median instance's, and the CPU the instances and the servers used meanwhile. Cold: each instance reads the whole bucket. From snapshots: each has a snapshot file of its own (`SnapshotPath`), and `Build()` returns once it has restored it and read what changed since (nothing here); each instance then reads the bucket's full state once in the background, so that nothing the file held outlives the bucket being reachable ([security](security.md)), and in a storm those reads overlap the instances still starting. Shared connection: the instances of one process share one connection (`Connection`), as providers of one process can.")
-        .Table(["topology", "how", "instances", "keys", "all loaded", "median instance", "client CPU", "server CPU"],
+        .Table(["topology", "how", "instances", "keys", "all loaded", "median instance", "client CPU", "server CPU", "watches failed and retried"],
             fleet.Storms.Select(s => new[]
             {
                 s.Topology, s.How, Stats.Number(s.Instances), Stats.Number(s.Keys + BenchData.SectionKeys), Stats.Ms(s.AllLoadedMs), Stats.Ms(s.MedianInstanceMs),
-                $"{s.ClientCpuSeconds:0.0} s", $"{s.ServerCpuSeconds:0.0} s",
+                $"{s.ClientCpuSeconds:0.0} s", $"{s.ServerCpuSeconds:0.0} s", s.WatchFailures == 0 ? "0" : $"{Stats.Number(s.WatchFailures)} ({s.FailureCauses})",
             }))
         .Paragraph("**Server cost.** nats-server's resident memory (summed over the nodes) before a fleet connected and with it running, per instance, and the bucket's consumers (one ordered consumer per watch); server CPU per put is what delivering one put to the whole fleet cost the servers.")
         .Table(["topology", "fleet", "instances", "server memory idle", "with the fleet", "per instance", "consumers", "server CPU per put"],
