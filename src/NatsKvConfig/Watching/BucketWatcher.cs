@@ -17,6 +17,13 @@ internal sealed class BucketWatcher
     private static readonly TimeSpan InitialDefaultBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxDefaultBackoff = TimeSpan.FromSeconds(10);
 
+    // How long the watch's JetStream requests (the store, the stream's state, creating its consumer) wait for an
+    // answer, at the least. A server serving a fleet's start is slow to answer, not gone: at NATS.Net's default of
+    // 5 s, 1,000 instances starting at once on a 10,000-key bucket timed out and started over again and again, and
+    // most never loaded (docs/benchmarks.md, the fleet). A lost connection does not wait for it: the connection's
+    // events cancel the watch at once.
+    private static readonly TimeSpan MinRequestTimeout = TimeSpan.FromSeconds(30);
+
     private readonly NatsKvConfigurationSource _source;
     private readonly string _bucket;
     private readonly string _filter;
@@ -157,7 +164,8 @@ internal sealed class BucketWatcher
     private async Task WatchOnceAsync(CancellationToken cancellationToken)
     {
         var connection = await _connection.GetOpenAsync(cancellationToken).ConfigureAwait(false);
-        var js = new NatsJSContext(connection);
+        var requestTimeout = connection.Opts.RequestTimeout > MinRequestTimeout ? connection.Opts.RequestTimeout : MinRequestTimeout;
+        var js = new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: requestTimeout));
 
         // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well. All
         // questions are asked at once: the store (which the watch needs), the stream's state, and that revision
