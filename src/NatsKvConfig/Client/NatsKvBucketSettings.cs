@@ -1,8 +1,8 @@
 namespace NatsKvConfig;
 
 /// <summary>
-/// The settings <see cref="NatsKvConfigClient.EnsureBucketAsync"/> creates a bucket with, or updates an existing
-/// one to.
+/// The settings <see cref="NatsKvConfigClient.EnsureBucketAsync"/> creates a bucket with (or compares an existing one
+/// with, changing nothing), and <see cref="NatsKvConfigClient.UpdateBucketAsync"/> changes an existing one to.
 /// </summary>
 public sealed class NatsKvBucketSettings
 {
