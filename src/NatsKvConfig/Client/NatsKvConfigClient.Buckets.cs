@@ -32,27 +32,33 @@ public sealed partial class NatsKvConfigClient
         var existing = await FindBucketInfoAsync(cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
+            INatsKVStore? store = null;
             try
             {
-                var store = await TransientStoreFailure.RetryAsync(
+                store = await TransientStoreFailure.RetryAsync(
                     token => _kv.CreateStoreAsync(config, token),
                     (attempt, delay) => Log.BucketStoreRetry(_logger, Bucket, attempt, TransientStoreFailure.Attempts, (long)delay.TotalMilliseconds),
                     cancellationToken).ConfigureAwait(false);
+            }
+            catch (NatsJSApiException exception) when (exception.Error.ErrCode == NatsKvWire.StreamNameInUse)
+            {
+                // Created meanwhile by someone else, with other settings: compared with those below.
+            }
+            catch (NatsJSApiException exception)
+            {
+                throw NatsKvBucketSettingsException.Refused(Bucket, exception);
+            }
+
+            if (store is not null)
+            {
                 Volatile.Write(ref _store, store);
                 ForgetOrigin();
                 var created = await GetBucketInfoAsync(cancellationToken).ConfigureAwait(false);
                 Log.BucketEnsured(_logger, Bucket, created.History, created.MaxAge, created.Replicas, created.MaxBytes, created.Storage);
                 return created;
             }
-            catch (NatsJSApiException exception) when (exception.Error.ErrCode == NatsKvWire.StreamNameInUse)
-            {
-                // Created meanwhile by someone else, with other settings: compare with those.
-                existing = await GetBucketInfoAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (NatsJSApiException exception)
-            {
-                throw NatsKvBucketSettingsException.Refused(Bucket, exception);
-            }
+
+            existing = await GetBucketInfoAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var differences = NatsKvBucketSettingDifference.Between(settings, existing);
