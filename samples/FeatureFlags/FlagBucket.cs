@@ -26,23 +26,15 @@ internal sealed class FlagBucket(INatsKVStore store)
 
     /// <summary>
     /// Creates the bucket (history 10) if it is missing. An existing bucket's settings are never changed (rewriting
-    /// them could cut its history, losing revisions): what differs from the sample's is only said.
+    /// them could cut its history, losing revisions): <c>EnsureBucketAsync</c> only says what differs from the sample's.
     /// </summary>
     public static async Task<FlagBucket> OpenAsync(NatsConnection connection, bool seed)
     {
         var client = new NatsKvConfigClient(connection, new NatsKvConfigClientOptions { Bucket = Name });
-        var wanted = new NatsKvBucketSettings { History = 10 };
-        try
+        var info = await client.EnsureBucketAsync(new NatsKvBucketSettings { History = 10 });
+        foreach (var difference in info.Differences)
         {
-            var info = await client.GetBucketInfoAsync();
-            if (info.History != wanted.History)
-            {
-                Console.WriteLine($"Bucket '{Name}' exists with history {info.History} (the sample creates it with {wanted.History}); left as it is.");
-            }
-        }
-        catch (NatsKvConfigNotFoundException)
-        {
-            await client.EnsureBucketAsync(wanted);
+            Console.WriteLine($"Bucket '{Name}' exists and is left as it is: {difference.Setting} {difference.Actual}, not the sample's {difference.Requested}.");
         }
 
         var store = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(Name);

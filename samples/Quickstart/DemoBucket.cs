@@ -13,24 +13,16 @@ internal sealed class DemoBucket(INatsKVStore store)
 
     /// <summary>
     /// Creates the bucket (history 10) if it is missing, and seeds it if it has no <c>database.host</c>. An existing
-    /// bucket's settings are never changed (rewriting them could cut its history, losing revisions): what differs
-    /// from the quickstart's is only said.
+    /// bucket's settings are never changed (rewriting them could cut its history, losing revisions):
+    /// <c>EnsureBucketAsync</c> only says what differs from the quickstart's.
     /// </summary>
     public static async Task<DemoBucket> EnsureAsync(NatsConnection connection)
     {
         var client = new NatsKvConfigClient(connection, new NatsKvConfigClientOptions { Bucket = Name });
-        var wanted = new NatsKvBucketSettings { History = 10 };
-        try
+        var info = await client.EnsureBucketAsync(new NatsKvBucketSettings { History = 10 });
+        foreach (var difference in info.Differences)
         {
-            var info = await client.GetBucketInfoAsync();
-            if (info.History != wanted.History)
-            {
-                Console.WriteLine($"Bucket '{Name}' exists with history {info.History} (the quickstart creates it with {wanted.History}); left as it is.");
-            }
-        }
-        catch (NatsKvConfigNotFoundException)
-        {
-            await client.EnsureBucketAsync(wanted);
+            Console.WriteLine($"Bucket '{Name}' exists and is left as it is: {difference.Setting} {difference.Actual}, not the quickstart's {difference.Requested}.");
         }
 
         var store = await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(Name);

@@ -140,7 +140,7 @@ internal static class JsonOutput
         writer.WriteEndObject();
     }
 
-    public static void Bucket(Utf8JsonWriter writer, NatsKvBucketInfo info)
+    public static void Bucket(Utf8JsonWriter writer, NatsKvBucketInfo info, IReadOnlyList<string>? warnings = null)
     {
         writer.WriteStartObject();
         writer.WriteString("bucket", info.Bucket);
@@ -167,6 +167,29 @@ internal static class JsonOutput
         else
         {
             writer.WriteNull("mirror");
+        }
+
+        if (warnings is not null)
+        {
+            // bucket add: the settings given that the existing bucket, left as it is, has otherwise.
+            writer.WriteStartArray("differences");
+            foreach (var difference in info.Differences)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("setting", difference.Setting);
+                writer.WriteString("requested", difference.Requested);
+                writer.WriteString("actual", difference.Actual);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("warnings");
+            foreach (var warning in warnings)
+            {
+                writer.WriteStringValue(warning);
+            }
+
+            writer.WriteEndArray();
         }
 
         writer.WriteEndObject();

@@ -3,6 +3,8 @@ namespace NatsKvConfig;
 /// <summary>A bucket's settings and state, as the server reports them.</summary>
 public sealed class NatsKvBucketInfo
 {
+    private IReadOnlyList<NatsKvBucketSettingDifference> _differences = [];
+
     internal NatsKvBucketInfo(string bucket)
     {
         Bucket = bucket;
@@ -61,6 +63,25 @@ public sealed class NatsKvBucketInfo
 
     /// <summary>When the bucket was created.</summary>
     public DateTimeOffset Created { get; init; }
+
+    /// <summary>
+    /// The settings asked of <see cref="NatsKvConfigClient.EnsureBucketAsync"/> that the bucket, which existed
+    /// already, has otherwise: it was left as it is (change it with <see cref="NatsKvConfigClient.UpdateBucketAsync"/>).
+    /// Empty when the bucket has the settings asked for, was just created, or the info comes from any other call.
+    /// </summary>
+    public IReadOnlyList<NatsKvBucketSettingDifference> Differences
+    {
+        get => _differences;
+        init => _differences = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>A copy of this info with <paramref name="differences"/>.</summary>
+    internal NatsKvBucketInfo WithDifferences(IReadOnlyList<NatsKvBucketSettingDifference> differences)
+    {
+        var copy = (NatsKvBucketInfo)MemberwiseClone();
+        copy._differences = differences;
+        return copy;
+    }
 
     /// <summary>The bucket's name, history and revision, and what it mirrors.</summary>
     /// <returns>A short description.</returns>

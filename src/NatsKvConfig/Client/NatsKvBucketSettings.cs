@@ -1,8 +1,8 @@
 namespace NatsKvConfig;
 
 /// <summary>
-/// The settings <see cref="NatsKvConfigClient.EnsureBucketAsync"/> creates a bucket with, or updates an existing
-/// one to.
+/// The settings <see cref="NatsKvConfigClient.EnsureBucketAsync"/> creates a bucket with (or compares an existing one
+/// with, changing nothing), and <see cref="NatsKvConfigClient.UpdateBucketAsync"/> changes an existing one to.
 /// </summary>
 public sealed class NatsKvBucketSettings
 {
@@ -28,7 +28,10 @@ public sealed class NatsKvBucketSettings
     /// <summary>How large the bucket may grow in bytes, or -1 (the default) for no limit.</summary>
     public long MaxBytes { get; set; } = -1;
 
-    /// <summary>File (the default) or memory storage. An existing bucket's storage cannot be changed.</summary>
+    /// <summary>
+    /// File (the default) or memory storage. An existing bucket's storage cannot be changed: the server refuses
+    /// <see cref="NatsKvConfigClient.UpdateBucketAsync"/>.
+    /// </summary>
     public NatsKvBucketStorage Storage { get; set; } = NatsKvBucketStorage.File;
 
     /// <summary>A description shown by NATS tools, or <see langword="null"/>.</summary>
@@ -42,7 +45,9 @@ public sealed class NatsKvBucketSettings
     /// </summary>
     /// <remarks>
     /// The history and limits apply to the mirror's copy. An existing bucket cannot be turned into a mirror, or a
-    /// mirror into an ordinary bucket: the server refuses (<see cref="NatsKvBucketSettingsException"/>).
+    /// mirror into an ordinary bucket: <see cref="NatsKvConfigClient.EnsureBucketAsync"/> reports the difference and
+    /// leaves the bucket as it is, and the server refuses <see cref="NatsKvConfigClient.UpdateBucketAsync"/>
+    /// (<see cref="NatsKvBucketSettingsException"/>).
     /// </remarks>
     public string? MirrorOf { get; set; }
 

@@ -118,8 +118,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 11002, Level = LogLevel.Warning, Message = "The full state of NATS KV bucket '{Bucket}' at revision {Revision} replaced the snapshot restored at start-up, which differed from it at {PathCount} configuration paths (a stale or altered snapshot file); the bucket's values apply now")]
     public static partial void SnapshotCorrected(ILogger logger, string bucket, ulong revision, int pathCount);
 
-    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Created or updated NATS KV bucket '{Bucket}': history {History}, max age {MaxAge}, {Replicas} replica(s), max bytes {MaxBytes}, {Storage} storage")]
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Created NATS KV bucket '{Bucket}': history {History}, max age {MaxAge}, {Replicas} replica(s), max bytes {MaxBytes}, {Storage} storage")]
     public static partial void BucketEnsured(ILogger logger, string bucket, int history, TimeSpan maxAge, int replicas, long maxBytes, NatsKvBucketStorage storage);
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Warning, Message = "NATS KV bucket '{Bucket}' exists with other settings than asked for, and was left as it is: {Differences}. Change it on purpose with UpdateBucketAsync (or 'nats-kv-config bucket edit')")]
+    public static partial void BucketSettingsDiffer(ILogger logger, string bucket, string differences);
+
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Information, Message = "Updated NATS KV bucket '{Bucket}': history {History}, max age {MaxAge}, {Replicas} replica(s), max bytes {MaxBytes}, {Storage} storage")]
+    public static partial void BucketUpdated(ILogger logger, string bucket, int history, TimeSpan maxAge, int replicas, long maxBytes, NatsKvBucketStorage storage);
+
+    [LoggerMessage(EventId = 8009, Level = LogLevel.Debug, Message = "NATS KV bucket '{Bucket}' exists with the settings asked for")]
+    public static partial void BucketChecked(ILogger logger, string bucket);
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Debug, Message = "Wrote section '{Section}' of NATS KV bucket '{Bucket}': {Added} added, {Updated} updated, {Removed} removed, up to revision {Revision} (sentinel revision {SentinelRevision})")]
     public static partial void PlanApplied(ILogger logger, string bucket, string section, int added, int updated, int removed, ulong revision, ulong sentinelRevision);

@@ -15,6 +15,9 @@ internal static class NatsKvWire
     /// <summary>A stream could not be created; the description says why.</summary>
     public const int StreamCreateFailed = 10049;
 
+    /// <summary>"stream name already in use with a different configuration": the bucket exists, with other settings.</summary>
+    public const int StreamNameInUse = 10058;
+
     /// <summary>"stream not found": the bucket does not exist.</summary>
     public const int StreamNotFound = 10059;
 

@@ -25,17 +25,109 @@ public class BucketCommandTests
     }
 
     [Fact]
-    public async Task Bucket_add_on_an_existing_bucket_changes_only_the_settings_given()
+    public async Task Bucket_add_on_an_existing_bucket_leaves_it_as_it_is_with_a_warning_per_setting_it_has_otherwise()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
+        (await CliRun.Async(server.Url, "bucket", "add", bucket.Name, "--history", "20", "--ttl", "2h")).Ok();
+
+        var run = await CliRun.Async(server.Url, "bucket", "add", bucket.Name, "--history", "10", "--ttl", "2h", "--replicas", "1");
+
+        var output = run.Ok();
+        Assert.Equal(
+            [
+                $"warning: bucket {bucket.Name} has history 20, not 10: left as it is (change it with 'nats-kv-config bucket edit')",
+                $"Bucket {bucket.Name} exists",
+            ],
+            run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"(?m)^\s+history\s+20\s*$", output);
+        var info = await ClientBucket.NewClient(bucket).GetBucketInfoAsync();
+        Assert.Equal(20, info.History);
+        Assert.Equal(TimeSpan.FromHours(2), info.MaxAge);
+    }
+
+    [Fact]
+    public async Task Bucket_add_with_json_lists_the_differences_and_warnings_and_compares_only_the_settings_given()
     {
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
         (await CliRun.Async(server.Url, "bucket", "add", bucket.Name, "--history", "5", "--ttl", "2h")).Ok();
 
-        var run = await CliRun.Async(server.Url, "--json", "bucket", "add", bucket.Name, "--history", "7");
+        var same = await CliRun.Async(server.Url, "--json", "bucket", "add", bucket.Name); // nothing given: nothing differs
+        var run = await CliRun.Async(server.Url, "--json", "bucket", "add", bucket.Name, "--history", "7", "--storage", "memory");
+
+        using var sameJson = JsonDocument.Parse(same.Ok());
+        Assert.Empty(sameJson.RootElement.GetProperty("differences").EnumerateArray());
+        Assert.Empty(same.Err);
+        using var json = JsonDocument.Parse(run.Ok());
+        Assert.Equal(5, json.RootElement.GetProperty("history").GetInt32());
+        Assert.Equal(7200, json.RootElement.GetProperty("ttlSeconds").GetDouble());
+        Assert.Equal(
+            [("History", "7", "5"), ("Storage", "memory", "file")],
+            json.RootElement.GetProperty("differences").EnumerateArray().Select(d => (d.GetProperty("setting").GetString(), d.GetProperty("requested").GetString(), d.GetProperty("actual").GetString())));
+        Assert.Equal(
+            [
+                $"bucket {bucket.Name} has history 5, not 7: left as it is (change it with 'nats-kv-config bucket edit')",
+                $"bucket {bucket.Name} has file storage, not memory: left as it is (a bucket's storage and what it mirrors never change: create another bucket for others)",
+            ],
+            json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        Assert.Empty(run.Err); // --json carries its warnings in the document
+    }
+
+    [Fact]
+    public async Task Bucket_edit_changes_only_the_settings_given()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
+        (await CliRun.Async(server.Url, "bucket", "add", bucket.Name, "--history", "5", "--ttl", "2h", "--max-bytes", "1MiB", "--description", "ours")).Ok();
+        var client = ClientBucket.NewClient(bucket);
+        await client.PutAsync(NatsKvConfigKey.Parse("a"), "1");
+
+        var run = await CliRun.Async(server.Url, "bucket", "edit", bucket.Name, "--history", "30");
+
+        var output = run.Ok();
+        Assert.Equal($"Updated bucket {bucket.Name}", run.Err.Trim());
+        Assert.Matches(@"(?m)^\s+history\s+30\s*$", output);
+        var info = await client.GetBucketInfoAsync();
+        Assert.Equal(30, info.History);
+        Assert.Equal(TimeSpan.FromHours(2), info.MaxAge); // kept, not reset to "for ever"
+        Assert.Equal(1L << 20, info.MaxBytes);
+        Assert.Equal("ours", info.Description);
+        Assert.Equal(1, info.Keys);
+    }
+
+    [Fact]
+    public async Task Bucket_edit_with_json_prints_the_bucket_as_it_now_is()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, history: 20);
+
+        var run = await CliRun.Async(server.Url, "--json", "bucket", "edit", bucket.Name, "--ttl", "1h", "--history", "15");
 
         using var json = JsonDocument.Parse(run.Ok());
-        Assert.Equal(7, json.RootElement.GetProperty("history").GetInt32());
-        Assert.Equal(7200, json.RootElement.GetProperty("ttlSeconds").GetDouble()); // kept, not reset to "for ever"
+        Assert.Equal(15, json.RootElement.GetProperty("history").GetInt32());
+        Assert.Equal(3600, json.RootElement.GetProperty("ttlSeconds").GetDouble());
+        Assert.False(json.RootElement.TryGetProperty("differences", out _));
+    }
+
+    [Fact]
+    public async Task Bucket_edit_of_a_missing_bucket_exits_with_2_and_creates_nothing()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, create: false);
+
+        var line = (await CliRun.Async(server.Url, "bucket", "edit", bucket.Name, "--history", "30")).Fails(2);
+
+        Assert.Contains($"NATS KV bucket '{bucket.Name}' does not exist", line);
+        Assert.DoesNotContain(bucket.Name, await ListBucketsAsync(bucket));
+    }
+
+    [Fact]
+    public async Task Bucket_edit_without_a_setting_is_a_usage_error()
+    {
+        var line = (await CliRun.Async("nats://127.0.0.1:1", "bucket", "edit", "app_config")).Fails(1);
+
+        Assert.Contains("bucket edit needs at least one setting to change", line);
     }
 
     [Fact]

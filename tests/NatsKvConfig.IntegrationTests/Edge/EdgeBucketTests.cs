@@ -26,7 +26,14 @@ public class EdgeBucketTests
         Assert.Null((await hub.GetBucketInfoAsync()).MirrorOf);
         Assert.Equal("hello from the edge", (await hub.GetAsync(NatsKvConfigKey.Parse("Greeting")))!.Value);
         await Eventually.TrueAsync(() => app["Greeting"] == "hello from the edge", () => $"the app at the edge reads the write that went through the hub (it reads '{app["Greeting"]}')");
-        Assert.Equal(sites.Bucket, (await sites.Client(sites.Edges[0]).EnsureBucketAsync(new NatsKvBucketSettings { MirrorOf = sites.Bucket, MirrorDomain = "hub", History = 5 })).MirrorOf); // idempotent
+        var again = await sites.Client(sites.Edges[0]).EnsureBucketAsync(new NatsKvBucketSettings { MirrorOf = sites.Bucket, MirrorDomain = "hub", History = 5 });
+        Assert.Equal(sites.Bucket, again.MirrorOf); // idempotent
+        Assert.Empty(again.Differences); // the mirror's origin and domain read back as asked
+        var notMirror = await edge.EnsureBucketAsync(new NatsKvBucketSettings { History = 5 });
+        Assert.Equal(
+            [("MirrorOf", "none", sites.Bucket), ("MirrorDomain", "none", "hub")],
+            notMirror.Differences.Select(d => (d.Setting, d.Requested, d.Actual)));
+        Assert.Equal(sites.Bucket, (await edge.GetBucketInfoAsync()).MirrorOf); // still a mirror
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class SampleBucketTests
             until: null);
 
         Assert.Equal(0, code);
-        Assert.Contains("exists with history 20", output);
+        Assert.Contains("left as it is: History 20, not the sample's 10", output);
         var status = await (await bucket.Kv.GetStoreAsync("app_config")).GetStatusAsync();
         Assert.Equal(20, status.Info.Config.MaxMsgsPerSubject);
     }
@@ -36,7 +36,7 @@ public class SampleBucketTests
 
         var (_, output) = await RunAsync(Path.Combine("samples", "Quickstart"), "Quickstart.dll", [], server.Url, until: "Watching bucket");
 
-        Assert.Contains("exists with history 20", output);
+        Assert.Contains("left as it is: History 20, not the quickstart's 10", output);
         var status = await (await bucket.Kv.GetStoreAsync("app_config")).GetStatusAsync();
         Assert.Equal(20, status.Info.Config.MaxMsgsPerSubject);
         Assert.Equal("mine", (await bucket.ReadAllAsync())["database.host"]);
