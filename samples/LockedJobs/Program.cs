@@ -27,7 +27,13 @@ var lease = demo ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(double.Parse(O
 var bucket = demo ? "job_locks_demo" : Option("--bucket") ?? "job_locks";
 await using (var admin = new NatsConnection(NatsOpts.Default with { Url = url, Name = "locked-jobs-admin" }))
 {
-    await new NatsKVContext(new NatsJSContext(admin)).CreateOrUpdateStoreAsync(new NatsKVConfig(bucket) { MaxAge = lease, History = 1 });
+    // Created when missing; an existing bucket keeps its settings (its max age is the lease its holders use).
+    var info = await new NatsKvConfigClient(admin, new NatsKvConfigClientOptions { Bucket = bucket })
+        .EnsureBucketAsync(new NatsKvBucketSettings { MaxAge = lease, History = 1 });
+    foreach (var difference in info.Differences)
+    {
+        Output.Line($"Bucket '{bucket}' exists and is left as it is: {difference}.");
+    }
 }
 
 var ledger = new FencedLedger();
