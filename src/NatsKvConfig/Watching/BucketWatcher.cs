@@ -101,8 +101,9 @@ internal sealed class BucketWatcher
                 await WatchOnceAsync(cancellationToken).ConfigureAwait(false);
                 failures = 0;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopping: whatever the watch was doing when its connection closed under it is not a failure to report.
                 return;
             }
             catch (Exception caught)
