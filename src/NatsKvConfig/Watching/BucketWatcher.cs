@@ -290,9 +290,10 @@ internal sealed class BucketWatcher
                 }
             }
         }
-        catch (OperationCanceledException) when (watch.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (watch.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // Restart requested (reconnect, stall, bucket replaced): resume below.
+            // Restart requested (reconnect, stall, bucket replaced, a full read after a snapshot): resume below. NATS.Net
+            // may answer a cancellation with an exception of its own (a consumer request cut short); it is no failure.
         }
         finally
         {
