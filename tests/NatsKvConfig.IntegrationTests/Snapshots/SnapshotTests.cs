@@ -152,6 +152,9 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(["host", "password", "port"], root.GetSection("db").GetChildren().Select(c => c.Key).Order(StringComparer.Ordinal));
         Assert.True(logs.Has(7005), "the forged snapshot was restored first");
         Assert.False(logs.Has(7006), "the catch-up took it for the bucket's own");
+
+        // Readers see the new view before the apply loop logs what it replaced: wait for the log, not just the values.
+        await Eventually.TrueAsync(() => logs.Has(11002), "the correction was logged", Long);
         var corrected = Assert.Single(logs.Ours, e => e.EventId == 11002);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, corrected.Level);
         Assert.Contains("3 configuration paths", corrected.Message, StringComparison.Ordinal);
