@@ -20,8 +20,8 @@ internal sealed class BucketWatcher
     // How long the watch's JetStream requests (the store, the stream's state, creating its consumer) wait for an
     // answer, at the least. A server serving a fleet's start is slow to answer, not gone: at NATS.Net's default of
     // 5 s, 1,000 instances starting at once on a 10,000-key bucket timed out and started over again and again, and
-    // most never loaded (docs/benchmarks.md, the fleet). A lost connection does not wait for it: the connection's
-    // events cancel the watch at once.
+    // most never loaded (docs/benchmarks.md, the fleet). A connection that was lost does not wait for it: when it
+    // opens again, its event restarts the watch at once.
     private static readonly TimeSpan MinRequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly NatsKvConfigurationSource _source;
