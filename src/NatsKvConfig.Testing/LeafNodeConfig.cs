@@ -15,31 +15,29 @@ internal static class LeafNodeConfig
     private const int ReconnectSeconds = 1;
 
     public static string WriteHub(string directory, string serverName, string domain, int clientPort, int leafPort) =>
-        Write(directory, new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"server_name: {serverName}")
-            .AppendLine(CultureInfo.InvariantCulture, $"listen: 127.0.0.1:{clientPort}")
-            .AppendLine("jetstream {")
-            .AppendLine(CultureInfo.InvariantCulture, $"  store_dir: \"{ConfigPath(directory)}\"")
-            .AppendLine(CultureInfo.InvariantCulture, $"  domain: {domain}")
-            .AppendLine("}")
+        Write(directory, Node(directory, serverName, domain, clientPort)
             .AppendLine("leafnodes {")
             .AppendLine(CultureInfo.InvariantCulture, $"  listen: 127.0.0.1:{leafPort}")
             .AppendLine("}"));
 
     public static string WriteLeaf(string directory, string serverName, string domain, int clientPort, int hubLeafPort) =>
-        Write(directory, new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"server_name: {serverName}")
-            .AppendLine(CultureInfo.InvariantCulture, $"listen: 127.0.0.1:{clientPort}")
-            .AppendLine("jetstream {")
-            .AppendLine(CultureInfo.InvariantCulture, $"  store_dir: \"{ConfigPath(directory)}\"")
-            .AppendLine(CultureInfo.InvariantCulture, $"  domain: {domain}")
-            .AppendLine("}")
+        Write(directory, Node(directory, serverName, domain, clientPort)
             .AppendLine("leafnodes {")
             .AppendLine(CultureInfo.InvariantCulture, $"  reconnect: {ReconnectSeconds}")
             .AppendLine("  remotes: [")
             .AppendLine(CultureInfo.InvariantCulture, $"    {{ urls: [\"nats-leaf://127.0.0.1:{hubLeafPort}\"] }}")
             .AppendLine("  ]")
             .AppendLine("}"));
+
+    // What a hub and a leaf node have alike: a name, a loopback client port, and JetStream in a domain of its own.
+    private static StringBuilder Node(string directory, string serverName, string domain, int clientPort) =>
+        new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"server_name: {serverName}")
+            .AppendLine(CultureInfo.InvariantCulture, $"listen: 127.0.0.1:{clientPort}")
+            .AppendLine("jetstream {")
+            .AppendLine(CultureInfo.InvariantCulture, $"  store_dir: \"{ConfigPath(directory)}\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"  domain: {domain}")
+            .AppendLine("}");
 
     private static string Write(string directory, StringBuilder text)
     {
