@@ -47,7 +47,7 @@ internal static class ColdLoadBenchmark
             // One warm-up of each side, then rounds that alternate which side goes first.
             await FloorAsync(env, store.Bucket, entries);
             Provider(env, store.Bucket, keys);
-            for (var round = 0; round < settings.ColdLoadRounds; round++)
+            for (var round = 0; round < settings.ColdLoadRounds(keys); round++)
             {
                 if (round % 2 == 0)
                 {
@@ -60,14 +60,14 @@ internal static class ColdLoadBenchmark
                     await Floor();
                 }
 
-                if (runNaive && round < Math.Min(settings.ColdLoadRounds, 3))
+                if (runNaive && round < Math.Min(settings.ColdLoadRounds(keys), 3))
                 {
                     naive.Add(await NaiveAsync(store, entries));
                 }
             }
 
             results.Add(new Result(keys, entries, Stats.Median(floor), Stats.Median(provider), runNaive ? Stats.Median(naive) : null, earlyEnds));
-            Console.WriteLine($"  cold load {keys,7:N0} keys ({entries:N0} entries, all counted): floor {Stats.Ms(results[^1].FloorMs)}, provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}, early 'no more pending' in {earlyEnds} of {settings.ColdLoadRounds} floor rounds");
+            Console.WriteLine($"  cold load {keys,7:N0} keys ({entries:N0} entries, all counted): floor {Stats.Ms(results[^1].FloorMs)}, provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}, early 'no more pending' in {earlyEnds} of {settings.ColdLoadRounds(keys)} floor rounds");
         }
 
         return results;

@@ -527,7 +527,7 @@ internal sealed class BucketProjection
         }
 
         var path = string.Create(key.Length, buffer.KeyLocation(index), static (destination, location) =>
-            location.Chunk.AsSpan(location.Offset, location.Length).Replace(destination, '.', ':'));
+            location.Chunk.GetSpan().Slice(location.Offset, location.Length).Replace(destination, '.', ':'));
         if (_owners.Count > 0 && _owners.ContainsKey(path))
         {
             return false;
@@ -648,7 +648,8 @@ internal sealed class BucketProjection
             dirty?.Add(held.Path);
             if (next.IsOnly(path))
             {
-                SetEntry(PathEntry.Plain(path, next.OnlyValue, change.Revision));
+                // The held spelling is the same string: kept, so that the one just mapped dies young.
+                SetEntry(PathEntry.Plain(held.Path, next.OnlyValue, change.Revision));
                 return;
             }
 

@@ -279,6 +279,8 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Log.WatchLoopCrashed(_logger, exception, Bucket);
         }
 
+        _pending.Dispose();
+
         // The last changes applied, written now rather than lost with the process.
         _snapshotWriter?.WriteIfChanged();
         if (!_connection.DisposeAsync().AsTask().Wait(DisposeTimeout))
@@ -392,7 +394,18 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         ReportHeldBack();
         var warnings = new List<ProjectionWarning>();
         var previousView = _state.View;
-        var applied = _state.Apply(batch, warnings);
+        var changeCount = batch.Changes.Count; // counted now: a full state's buffer is freed once applied
+        AppliedBatch applied;
+        try
+        {
+            applied = _state.Apply(batch, warnings);
+        }
+        finally
+        {
+            // A full state's buffer is staged by now (its values copied into strings), or was dropped with a failed apply.
+            (batch.Changes as IDisposable)?.Dispose();
+        }
+
         _warnings.Report(warnings);
         if (applied.Kind == AppliedBatchKind.Incomplete)
         {
@@ -402,7 +415,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             return;
         }
 
-        _metrics.ChangesApplied(batch.Changes.Count);
+        _metrics.ChangesApplied(changeCount);
         if (applied.Kind == AppliedBatchKind.Staged)
         {
             return;
@@ -452,7 +465,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         // Once per batch. A state that Load() is still waiting for needs no announcement (nobody can listen
         // yet); one applied after Load() returned, such as an optional source loading late, does.
         var announce = changed && Interlocked.CompareExchange(ref _loadReturned, 0, 0) == 1 && Volatile.Read(ref _disposed) == 0;
-        Log.BatchApplied(_logger, Bucket, batch.Changes.Count, AppliedRevision, announce);
+        Log.BatchApplied(_logger, Bucket, changeCount, AppliedRevision, announce);
         if (announce)
         {
             RaiseReload();

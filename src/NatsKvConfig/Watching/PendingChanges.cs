@@ -17,7 +17,7 @@ namespace NatsKvConfig;
 /// and is handed out in parts as it arrives, so the apply loop can stage it while the rest streams in; it is
 /// shown to readers only once complete.
 /// </remarks>
-internal sealed class PendingChanges
+internal sealed class PendingChanges : IDisposable
 {
     // A full state is handed to the apply loop in parts of this many entries, so staging overlaps the network
     // read: big enough that waking the loop is cheap per entry. With two cores or fewer, NATS.Net's own watch
@@ -51,6 +51,7 @@ internal sealed class PendingChanges
     private ulong _prunedBelow;
     private bool _fullStatePartHandedOut;
     private FullStateBuffer _fullState = new();
+    private bool _disposed;
     private BucketPhase _phase = BucketPhase.ReadingFullState;
     private int _generation;
     private int _fullStateSize;
@@ -163,6 +164,7 @@ internal sealed class PendingChanges
         {
             _byKey.Clear();
             _released.Clear();
+            _fullState.Dispose();
             _fullState = new FullStateBuffer();
             Revision = 0;
             _releasedRevision = 0;
@@ -186,6 +188,7 @@ internal sealed class PendingChanges
         {
             _byKey.Clear();
             _released.Clear();
+            _fullState.Dispose();
             _fullState = new FullStateBuffer();
             Revision = revision;
             _releasedRevision = revision;
@@ -257,6 +260,11 @@ internal sealed class PendingChanges
         lock (_gate)
         {
             readingFullState = _phase == BucketPhase.ReadingFullState;
+            if (_disposed)
+            {
+                return readingFullState; // the provider is gone: nothing will apply it
+            }
+
             if (readingFullState)
             {
                 _fullState.Add(change);
@@ -364,6 +372,16 @@ internal sealed class PendingChanges
         }
     }
 
+    /// <summary>Frees the full state being read, if any; changes added from now on are dropped.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _fullState.Dispose();
+        }
+    }
+
     /// <summary>Takes everything pending, oldest first.</summary>
     public PendingBatch Drain()
     {
@@ -435,7 +453,11 @@ internal sealed class PendingChanges
             heldKeys = holding && prune is not null ? [.. _byKey.Keys] : [];
             startsFullState = fullStateRead && !_fullStatePartHandedOut;
             fullState = _fullState;
-            _fullState = new FullStateBuffer();
+            if (fullStateRead)
+            {
+                _fullState = new FullStateBuffer();
+            }
+
             part = fullStateRead ? FullStatePart.Final : FullStatePart.None;
             _fullStatePartHandedOut |= fullStateRead;
             endsCatchUp = caughtUp;

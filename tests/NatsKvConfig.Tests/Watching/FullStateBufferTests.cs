@@ -58,4 +58,22 @@ public class FullStateBufferTests
         Assert.Equal(["a", "b"], buffer.Select(c => c.Key));
         Assert.Equal("2", Encoding.UTF8.GetString(buffer.ValueAt(1).Span));
     }
+
+    [Fact]
+    public void Disposing_frees_what_it_holds_and_a_disposed_buffer_reads_nothing()
+    {
+        var buffer = new FullStateBuffer(expectedEntries: 2);
+        buffer.Add(new KvChange("a", 1, false, "1"u8.ToArray(), default));
+        var value = buffer.ValueAt(0);
+
+        buffer.Dispose();
+
+        Assert.Empty(buffer);
+        Assert.Equal(0UL, buffer.LastRevision);
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer[0]);
+
+        // Memory read from it before is never silently reused: its block is gone.
+        Assert.Throws<ObjectDisposedException>(() => value.Span.Length);
+        buffer.Dispose(); // twice is harmless
+    }
 }

@@ -315,4 +315,16 @@ public class PendingChangesTests
         pending.CompleteFullState();
         Assert.Equal(0UL, pending.Drain().PruneBelow);
     }
+
+    [Fact]
+    public void Once_disposed_it_frees_the_state_being_read_and_drops_what_arrives_after()
+    {
+        var pending = new PendingChanges();
+        pending.Add(Put("a", 1));
+
+        pending.Dispose();
+        pending.Add(Put("b", 2));
+
+        Assert.True(pending.Drain().IsEmpty);
+    }
 }
