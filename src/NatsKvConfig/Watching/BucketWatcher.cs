@@ -169,18 +169,16 @@ internal sealed class BucketWatcher
         var js = new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: requestTimeout));
 
         // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well. All
-        // questions are asked at once: the store (which the watch needs), the stream's state, and that revision
-        // where the stream's last sequence does not answer it. Nothing read yet, or a full read cut short: read
+        // questions are asked at once: the store (which the watch needs) with the stream's state, one request (see
+        // KvStoreFromStream), and that revision where the stream's last sequence does not answer it. Nothing read yet, or a full read cut short: read
         // the full state (again).
         var unfinished = Interlocked.Exchange(ref _fullReadRequested, 0) == 1 || _pending.Revision == 0 || _pending.IsReadingFullState;
         var catchingUp = !unfinished && _pending.IsCatchingUp;
         var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket
-        var storeQuery = new NatsKVContext(js).GetStoreAsync(_bucket, cancellationToken).AsTask();
-        var streamQuery = js.GetStreamAsync(NatsKvWire.StreamName(_bucket), cancellationToken: cancellationToken).AsTask();
+        var storeQuery = KvStoreFromStream.GetAsync(js, _bucket, cancellationToken);
         var boundaryQuery = catchingUp || (unfinished && _prefixLength > 0) ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
-        await Task.WhenAll(boundaryQuery is null ? [storeQuery, streamQuery] : [storeQuery, streamQuery, boundaryQuery]).ConfigureAwait(false);
-        var store = await storeQuery.ConfigureAwait(false);
-        var status = (await streamQuery.ConfigureAwait(false)).Info;
+        await Task.WhenAll(boundaryQuery is null ? [storeQuery] : [storeQuery, boundaryQuery]).ConfigureAwait(false);
+        var (store, status) = await storeQuery.ConfigureAwait(false);
 
         // Without a prefix the stream's last sequence is the boundary, and no look-up of the last message under the
         // filter is needed (on nats-server 2.9 that one scans the stream's subjects: milliseconds the read would
