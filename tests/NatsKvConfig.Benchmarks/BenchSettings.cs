@@ -21,9 +21,9 @@ internal sealed record BenchSettings(bool Quick, string OutputDirectory)
     /// <summary>
     /// Rounds of the cold load at <paramref name="keys"/>. Single loads here vary by a third or more from round to
     /// round (two cores shared with nats-server): with 9 rounds the median of the same build's ratio at 100,000 keys
-    /// ranged over 1.02–1.44× from run to run. More rounds narrow that; small loads take milliseconds, so they get most.
+    /// ranged over 1.02–1.44× from run to run, with 21 over 1.04–1.11×. More rounds narrow that further.
     /// </summary>
-    public int ColdLoadRounds(int keys) => Quick ? 2 : keys >= 100_000 ? 21 : 31;
+    public int ColdLoadRounds(int keys) => Quick ? 2 : 31;
 
     /// <summary>The naive pattern is one round trip per key: too slow to repeat at 100k.</summary>
     public int NaiveMaxKeys => Quick ? 1_000 : 10_000;

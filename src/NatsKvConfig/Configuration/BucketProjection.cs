@@ -9,6 +9,12 @@ namespace NatsKvConfig;
 /// Owned by the single thread that applies batches; readers only ever see the <see cref="ConfigurationView"/>
 /// it produces.
 /// </summary>
+/// <remarks>
+/// Staging a full state and restoring a snapshot are compiled fully optimised from their first call
+/// (<c>AggressiveOptimization</c>): each runs over every key once per start-up, where tiered compilation would run
+/// it unoptimised throughout (it promotes a method only after rounds of calls). The live apply path is left to
+/// tiering, whose profile-guided code serves it better over the process's life.
+/// </remarks>
 internal sealed class BucketProjection
 {
     // Expansions longer than this are not kept for reuse: a rare huge JSON value should not hold memory for good.
@@ -98,7 +104,7 @@ internal sealed class BucketProjection
         // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
         foreach (var entry in snapshot.Entries)
         {
-            if (entry.Outputs.Length == 0 || projection.RestorePlain(entry) || !projection._keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
+            if (entry.OutputCount == 0 || projection.RestorePlain(entry) || !projection._keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
             {
                 continue;
             }
@@ -115,8 +121,40 @@ internal sealed class BucketProjection
 
     // Takes a snapshot entry into the plain table when it belongs there, or when its key is already there (a
     // repeated key, which only a damaged file holds: the first one stays, as in _keys).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     private bool RestorePlain(in SnapshotEntry entry)
     {
+        if (entry.PlainPath is { } plainPath)
+        {
+            // A plain key's entry, as the file's reader found it: no key string to check, the path says it all.
+            if (_keys.Count > 0 && KnowsKeyOfPlainPath(plainPath))
+            {
+                return false;
+            }
+
+            if (_owners.Count > 0 && _owners.ContainsKey(plainPath))
+            {
+                return TryFindPlain(plainPath, out var heldPlain) && string.Equals(heldPlain.Path, plainPath, StringComparison.Ordinal);
+            }
+
+            // One look-up, not a find and then an add: a restore writes the table before it is published.
+            if (!_published && _table.TryAdd(PathEntry.Plain(plainPath, entry.PlainValue, entry.Revision)))
+            {
+                _plainCount++;
+                LiveKeyCount++;
+                return true;
+            }
+
+            if (TryFindPlain(plainPath, out var existing))
+            {
+                return string.Equals(existing.Path, plainPath, StringComparison.Ordinal);
+            }
+
+            AddPlain(PathEntry.Plain(plainPath, entry.PlainValue, entry.Revision));
+            LiveKeyCount++;
+            return true;
+        }
+
         if (entry.Key.Contains('=', StringComparison.Ordinal) || (_keys.Count > 0 && _keys.ContainsKey(entry.Key)))
         {
             return false;
@@ -287,7 +325,7 @@ internal sealed class BucketProjection
         {
             if (!plain.IsOwned)
             {
-                entries.Add(new SnapshotEntry(KeyOf(plain.Path), plain.Revision, [new KeyValuePair<string, string?>(plain.Path, plain.Value)]));
+                entries.Add(SnapshotEntry.Plain(plain.Path, plain.Value, plain.Revision));
             }
         }
 
@@ -497,6 +535,7 @@ internal sealed class BucketProjection
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     private void StageBuffered(FullStateBuffer buffer, List<ProjectionWarning> warnings)
     {
         for (var i = 0; i < buffer.Count; i++)
@@ -512,6 +551,7 @@ internal sealed class BucketProjection
     // of plain characters, not seen before, whose valid UTF-8 value stays one string at a path nobody holds.
     // Most entries of a full state are such: their path is made from the buffered key without a key string,
     // and the rest take the general way, which decides everything else (and warns).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     private bool TryStagePlain(FullStateBuffer buffer, int index)
     {
         if (buffer.IsDeleteAt(index))
@@ -545,6 +585,26 @@ internal sealed class BucketProjection
         return true;
     }
 
+    // Whether _keys holds the plain key whose path is plainPath, looked up without making its string where possible.
+    private bool KnowsKeyOfPlainPath(string plainPath)
+    {
+        const int MaxStackKey = 256;
+        var rented = plainPath.Length > MaxStackKey ? System.Buffers.ArrayPool<char>.Shared.Rent(plainPath.Length) : null;
+        try
+        {
+            var key = (rented ?? stackalloc char[MaxStackKey])[..plainPath.Length];
+            plainPath.AsSpan().Replace(key, ':', '.');
+            return KnowsKey(key);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
     // Whether _keys holds the key (a delete marker, say), looked up without making a string where that is possible.
     private bool KnowsKey(ReadOnlySpan<char> key)
     {
@@ -562,6 +622,7 @@ internal sealed class BucketProjection
 
     // Whether the key maps to a path by turning its dots into colons and nothing else: plain characters, and dots
     // only between them.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     private static bool IsPlainKey(ReadOnlySpan<char> key)
     {
         if (key.IsEmpty || key[0] == '.' || key[^1] == '.')

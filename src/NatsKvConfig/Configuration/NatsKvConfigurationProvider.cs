@@ -165,7 +165,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         var snapshot = _source.SnapshotPath is { } snapshotPath ? ReadSnapshot(snapshotPath) : null;
         if (snapshot is not null)
         {
-            Volatile.Write(ref _restoringKeyCount, snapshot.Entries.Count(entry => entry.Outputs.Length > 0));
+            Volatile.Write(ref _restoringKeyCount, snapshot.Entries.Count(entry => entry.OutputCount > 0));
             _pending.ResumeFrom(snapshot.Revision);
             _watcher.ResumeFromSnapshot(snapshot.StreamCreated);
         }

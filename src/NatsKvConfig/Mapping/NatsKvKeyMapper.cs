@@ -32,6 +32,38 @@ public static class NatsKvKeyMapper
     private static readonly SearchValues<char> PlainKeyCharsAndSeparator =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/.");
 
+    /// <summary>
+    /// Whether the UTF-8 <paramref name="key"/> is a plain key (plain characters, dots only between them: it maps by
+    /// turning dots into colons and nothing else) and <paramref name="path"/> is exactly what it maps to. Checked on
+    /// the bytes, making no string: for reading a snapshot, which stores both.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per snapshot entry, at start-up
+    internal static bool IsPlainPair(ReadOnlySpan<byte> key, ReadOnlySpan<byte> path)
+    {
+        if (key.IsEmpty || key.Length != path.Length || key[0] == (byte)KeySeparator || key[^1] == (byte)KeySeparator)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < key.Length; i++)
+        {
+            var b = key[i];
+            if (b == (byte)KeySeparator)
+            {
+                if (key[i - 1] == (byte)KeySeparator || path[i] != (byte)PathSeparator)
+                {
+                    return false;
+                }
+            }
+            else if (b >= 0x80 || !IsPlainKeyChar((char)b) || path[i] != b)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The characters a key token may hold without escaping, as shown in error messages.</summary>
     /// <remarks>Display text, not a contract: internal so its wording can change without breaking callers.</remarks>
     internal const string AllowedKeyCharacters = "A-Z a-z 0-9 - _ / = (and . between tokens)";

@@ -59,6 +59,17 @@ internal static class SnapshotFile
         writer.WriteInt32(snapshot.Entries.Count);
         foreach (var entry in snapshot.Entries)
         {
+            if (entry.PlainPath is { } plainPath)
+            {
+                // The same bytes as any entry's, made without a key string: the key is the path with '.' for ':'.
+                writer.WriteString(plainPath, colonsAsDots: true);
+                writer.WriteUInt64(entry.Revision);
+                writer.WriteInt32(1);
+                writer.WriteString(plainPath);
+                writer.WriteString(entry.PlainValue);
+                continue;
+            }
+
             writer.WriteString(entry.Key);
             writer.WriteUInt64(entry.Revision);
             writer.WriteInt32(entry.Outputs.Length);
@@ -141,9 +152,33 @@ internal static class SnapshotFile
             var entries = new SnapshotEntry[count];
             for (var i = 0; i < entries.Length; i++)
             {
-                var key = reader.ReadString() ?? throw new FormatException("A key is missing.");
+                var keyBytes = reader.ReadEncoded(out var keyUtf16, out var keyNull);
+                if (keyNull)
+                {
+                    throw new FormatException("A key is missing.");
+                }
+
                 var keyRevision = reader.ReadUInt64();
-                var outputs = new KeyValuePair<string, string?>[reader.ReadCount()];
+                var outputCount = reader.ReadCount();
+                if (outputCount == 1)
+                {
+                    var pathBytes = reader.ReadEncoded(out var pathUtf16, out var pathNull);
+                    if (pathNull)
+                    {
+                        throw new FormatException("A path is missing.");
+                    }
+
+                    var value = reader.ReadString();
+
+                    // Most entries are a plain key's: kept as their path and value alone, with no key string made.
+                    entries[i] = !keyUtf16 && !pathUtf16 && NatsKvKeyMapper.IsPlainPair(keyBytes, pathBytes)
+                        ? SnapshotEntry.Plain(Decoder.ToString(pathBytes, utf16: false), value, keyRevision)
+                        : new SnapshotEntry(Decoder.ToString(keyBytes, keyUtf16), keyRevision, [new KeyValuePair<string, string?>(Decoder.ToString(pathBytes, pathUtf16), value)]);
+                    continue;
+                }
+
+                var key = Decoder.ToString(keyBytes, keyUtf16);
+                var outputs = new KeyValuePair<string, string?>[outputCount];
                 for (var j = 0; j < outputs.Length; j++)
                 {
                     var outputPath = reader.ReadString() ?? throw new FormatException("A path is missing.");
@@ -217,7 +252,9 @@ internal static class SnapshotFile
         /// -1 for null; else the length in bytes shifted left by one, its low bit set for UTF-16 code units (a string
         /// with a lone surrogate, which UTF-8 cannot hold) and clear for UTF-8; then the bytes.
         /// </summary>
-        public void WriteString(string? value)
+        /// <param name="value">The string.</param>
+        /// <param name="colonsAsDots">Whether to write '.' for every ':' (a plain key from its path: plain keys are ASCII).</param>
+        public void WriteString(string? value, bool colonsAsDots = false)
         {
             if (value is null)
             {
@@ -230,6 +267,11 @@ internal static class SnapshotFile
             {
                 if (Utf8.FromUtf16(value, rented, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
                 {
+                    if (colonsAsDots)
+                    {
+                        rented.AsSpan(0, written).Replace((byte)':', (byte)'.');
+                    }
+
                     WriteInt32(written << 1);
                     Write(rented.AsSpan(0, written));
                 }
@@ -263,6 +305,10 @@ internal static class SnapshotFile
     }
 
     /// <summary>Reads what <see cref="Encoder"/> wrote, checking every length against what is left.</summary>
+    /// <remarks>
+    /// Read once per process, over every entry: its methods are inlined into <see cref="TryRead"/>, or compiled fully
+    /// optimised, since tiered compilation would otherwise run all of a start-up's read in unoptimised code.
+    /// </remarks>
     private ref struct Decoder(ReadOnlySpan<byte> bytes, bool utf16Only)
     {
         private readonly bool _utf16Only = utf16Only;
@@ -270,25 +316,40 @@ internal static class SnapshotFile
 
         public readonly bool AtEnd => _rest.IsEmpty;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(sizeof(int)));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(sizeof(long)));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(sizeof(ulong)));
 
         /// <summary>A count of items that each take at least four bytes: larger than what is left means corruption.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int ReadCount()
         {
             var count = ReadInt32();
             return count < 0 || count > _rest.Length / sizeof(int) ? throw new FormatException("A count is out of range.") : count;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public string? ReadString()
         {
+            var bytes = ReadEncoded(out var utf16, out var isNull);
+            return isNull ? null : ToString(bytes, utf16);
+        }
+
+        /// <summary>A string's encoded bytes, and whether they are UTF-16 code units (else UTF-8) or the string is null.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public ReadOnlySpan<byte> ReadEncoded(out bool utf16, out bool isNull)
+        {
+            utf16 = false;
             var header = ReadInt32();
-            if (header == -1)
+            isNull = header == -1;
+            if (isNull)
             {
-                return null;
+                return default;
             }
 
             if (header < 0)
@@ -297,21 +358,27 @@ internal static class SnapshotFile
             }
 
             // Version 1: the header is the length in UTF-16 code units. Version 2: see Encoder.WriteString.
-            var (byteLength, utf16) = _utf16Only ? ((long)header * sizeof(char), true) : ((long)(header >> 1), (header & 1) == 1);
+            long byteLength;
+            (byteLength, utf16) = _utf16Only ? ((long)header * sizeof(char), true) : ((long)(header >> 1), (header & 1) == 1);
             if (byteLength > _rest.Length || (utf16 && byteLength % sizeof(char) != 0))
             {
                 throw new FormatException("A string length is out of range.");
             }
 
-            var bytes = Take((int)byteLength);
-            return bytes.IsEmpty ? string.Empty
-                : utf16 ? CopyToString(bytes)
-                : Encoding.UTF8.GetString(bytes);
+            return Take((int)byteLength);
         }
+
+        /// <summary>The string of <see cref="ReadEncoded"/>'s bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static string ToString(ReadOnlySpan<byte> bytes, bool utf16) =>
+            bytes.IsEmpty ? string.Empty
+            : utf16 ? CopyToString(bytes)
+            : Encoding.UTF8.GetString(bytes);
 
         // The span may be unaligned: new string() copies it as bytes, which needs no alignment.
         private static string CopyToString(ReadOnlySpan<byte> units) => new(MemoryMarshal.Cast<byte, char>(units));
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ReadOnlySpan<byte> Take(int length)
         {
             if (length > _rest.Length)

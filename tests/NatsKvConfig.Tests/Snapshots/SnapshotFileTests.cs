@@ -93,6 +93,68 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
+    public void A_plain_keys_entry_is_kept_without_a_key_string_and_written_as_any_entry_is()
+    {
+        var general = NewPath();
+        var plain = NewPath();
+        SnapshotFile.Write(general, Sample(new SnapshotEntry("db.host", 3, [new("db:host", "localhost")])));
+        SnapshotFile.Write(plain, Sample(SnapshotEntry.Plain("db:host", "localhost", 3)));
+
+        // One format: the file does not say which way the entry was held.
+        Assert.Equal(File.ReadAllBytes(general), File.ReadAllBytes(plain));
+
+        Assert.True(SnapshotFile.TryRead(plain, out var read, out var reason), reason);
+        var entry = Assert.Single(read!.Entries);
+        Assert.True(entry.IsPlain);
+        Assert.Equal("db:host", entry.PlainPath);
+        Assert.Equal("localhost", entry.PlainValue);
+        Assert.Equal("db.host", entry.Key);
+        Assert.Equal([new KeyValuePair<string, string?>("db:host", "localhost")], entry.Outputs);
+        Assert.Equal(1, entry.OutputCount);
+    }
+
+    [Theory]
+    [InlineData("a=2Eb", "a.b")] // escaped: the key is not its path with dots
+    [InlineData("db.host", "db:other")] // a path the key does not map to
+    [InlineData("db.host", "DB:host")] // the same path to configuration, but not the key's spelling
+    [InlineData("Db.héllo", "Db:héllo")] // not plain characters
+    public void An_entry_that_is_not_a_plain_keys_reads_back_with_its_key(string key, string path)
+    {
+        var file = NewPath();
+        SnapshotFile.Write(file, Sample(new SnapshotEntry(key, 5, [new(path, "v")])));
+
+        Assert.True(SnapshotFile.TryRead(file, out var read, out var reason), reason);
+        var entry = Assert.Single(read!.Entries);
+        Assert.False(entry.IsPlain);
+        Assert.Equal(key, entry.Key);
+        Assert.Equal([new KeyValuePair<string, string?>(path, "v")], entry.Outputs);
+    }
+
+    [Fact]
+    public void Keys_of_plain_characters_dots_and_escapes_round_trip_and_only_plain_pairs_are_kept_plain()
+    {
+        var path = NewPath();
+        var token = Gen.String[Gen.Char["aZ9-_/.=é"], 0, 5];
+        var entry = Gen.Select(token, Gen.Bool, token).Select((key, ownPath, otherPath) =>
+            new SnapshotEntry(key, 1, [new(ownPath ? key.Replace('.', ':') : otherPath, "v")]));
+
+        entry.Array[1, 8].Sample(entries =>
+        {
+            var snapshot = Sample(entries);
+            SnapshotFile.Write(path, snapshot);
+            Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
+            AssertSame(snapshot, read!);
+            foreach (var readEntry in read!.Entries)
+            {
+                var key = readEntry.Key;
+                var plainPair = key.Length > 0 && !key.Contains('=', StringComparison.Ordinal)
+                    && NatsKvKeyMapper.TryToPath(key, out var mapped, out _) && mapped == readEntry.Outputs[0].Key;
+                Assert.Equal(plainPair, readEntry.IsPlain);
+            }
+        }, iter: 300, threads: 1);
+    }
+
+    [Fact]
     public void The_file_is_readable_by_its_owner_only()
     {
         var path = NewPath();
