@@ -186,6 +186,7 @@ if (settings.Runs(8))
                 s.Topology, s.How, Stats.Number(s.Instances), Stats.Number(s.Keys + BenchData.SectionKeys), s.Loaded == s.Instances ? "all" : $"**{Stats.Number(s.Loaded)}**", Stats.Ms(s.AllLoadedMs), Stats.Ms(s.MedianInstanceMs),
                 $"{s.ClientCpuSeconds:0.0} s", $"{s.ServerCpuSeconds:0.0} s", s.WatchFailures == 0 ? "0" : $"{Stats.Number(s.WatchFailures)} ({s.FailureCauses})",
             }))
+        .Paragraph("The last column counts each provider's own warning 3001 (a watch that failed, retried after a back-off) by the exception's type. NatsException here is NATS.Net's \"can not start to connect\": a connection attempt that timed out (NATS.Net's connect timeout) while the servers were saturated, which the instance retried; NatsJSApiNoResponseException is a JetStream request (the stream's info, the watch's consumer) that got no answer in time. A restart the provider asks for itself (the background full read after a snapshot start, a stop) is not counted.")
         .Paragraph("**Server cost.** nats-server's resident memory (summed over the nodes) before a fleet connected and with it running, per instance, and the bucket's consumers (one ordered consumer per watch); server CPU per put is what delivering one put to the whole fleet cost the servers.")
         .Table(["topology", "fleet", "instances", "server memory idle", "with the fleet", "per instance", "consumers", "server CPU per put"],
             fleet.Costs.Select(c =>
