@@ -13,7 +13,9 @@ internal static class ColdLoadBenchmark
 {
     // Entries: the entries in the bucket, all of which the floor counted. EarlyEnds: floor rounds in which nats-server
     // reported no more pending (Delta 0) before the last entry.
-    internal sealed record Result(int Keys, long Entries, double FloorMs, double ProviderMs, double? NaiveMs, int EarlyEnds);
+    // FloorFaults, ProviderFaults: the median minor page faults of the process during one load (first touches of memory
+    // pages), or null where the system does not report them.
+    internal sealed record Result(int Keys, long Entries, double FloorMs, double ProviderMs, double? NaiveMs, int EarlyEnds, double? FloorFaults = null, double? ProviderFaults = null);
 
     // Ample for 100k entries on a slow machine; a floor or load that has not finished by then is broken, not slow.
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
@@ -34,14 +36,30 @@ internal static class ColdLoadBenchmark
 
             var floor = new List<double>();
             var provider = new List<double>();
+            var floorFaults = new List<double>();
+            var providerFaults = new List<double>();
             var naive = new List<double>();
             var earlyEnds = 0;
             var runNaive = keys <= settings.NaiveMaxKeys;
             async Task Floor()
             {
-                var (ms, earlyEnd) = await FloorAsync(env, store.Bucket, entries);
+                var (ms, earlyEnd, faults) = await FloorAsync(env, store.Bucket, entries);
                 floor.Add(ms);
                 earlyEnds += earlyEnd ? 1 : 0;
+                if (faults is { } f)
+                {
+                    floorFaults.Add(f);
+                }
+            }
+
+            void ProviderRound()
+            {
+                var (ms, faults) = Provider(env, store.Bucket, keys);
+                provider.Add(ms);
+                if (faults is { } f)
+                {
+                    providerFaults.Add(f);
+                }
             }
 
             // One warm-up of each side, then rounds that alternate which side goes first.
@@ -52,11 +70,11 @@ internal static class ColdLoadBenchmark
                 if (round % 2 == 0)
                 {
                     await Floor();
-                    provider.Add(Provider(env, store.Bucket, keys));
+                    ProviderRound();
                 }
                 else
                 {
-                    provider.Add(Provider(env, store.Bucket, keys));
+                    ProviderRound();
                     await Floor();
                 }
 
@@ -66,7 +84,8 @@ internal static class ColdLoadBenchmark
                 }
             }
 
-            results.Add(new Result(keys, entries, Stats.Median(floor), Stats.Median(provider), runNaive ? Stats.Median(naive) : null, earlyEnds));
+            results.Add(new Result(keys, entries, Stats.Median(floor), Stats.Median(provider), runNaive ? Stats.Median(naive) : null, earlyEnds,
+                floorFaults.Count > 0 ? Stats.Median(floorFaults) : null, providerFaults.Count > 0 ? Stats.Median(providerFaults) : null));
             Console.WriteLine($"  cold load {keys,7:N0} keys ({entries:N0} entries, all counted): floor {Stats.Ms(results[^1].FloorMs)}, provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}, early 'no more pending' in {earlyEnds} of {settings.ColdLoadRounds(keys)} floor rounds");
         }
 
@@ -81,13 +100,14 @@ internal static class ColdLoadBenchmark
     /// Timed from a bucket name on an open connection, as the provider is: getting the store (one request) is part of
     /// a raw watch's cold load too.
     /// </remarks>
-    private static async Task<(double Ms, bool EarlyEnd)> FloorAsync(BenchEnvironment env, string bucket, long entries)
+    private static async Task<(double Ms, bool EarlyEnd, long? Faults)> FloorAsync(BenchEnvironment env, string bucket, long entries)
     {
         using var deadline = new CancellationTokenSource(Deadline);
         var opts = new NatsKVWatchOpts { OnNoData = _ => new ValueTask<bool>(true) };
         long received = 0;
         var earlyEnd = false;
         Settle();
+        var faultsBefore = PageFaults.Minor();
         var stopwatch = Stopwatch.StartNew();
         var store = await env.Kv.GetStoreAsync(bucket, deadline.Token);
         try
@@ -109,20 +129,23 @@ internal static class ColdLoadBenchmark
         }
 
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        var faults = PageFaults.Minor() - faultsBefore;
         if (received != entries)
         {
             throw new InvalidOperationException($"The floor's watch of {store.Bucket} received {received:N0} of its {entries:N0} entries within {Deadline.TotalMinutes} minutes.");
         }
 
-        return (elapsed, earlyEnd);
+        return (elapsed, earlyEnd, faults);
     }
 
-    private static double Provider(BenchEnvironment env, string bucket, int keys)
+    private static (double Ms, long? Faults) Provider(BenchEnvironment env, string bucket, int keys)
     {
         Settle();
+        var faultsBefore = PageFaults.Minor();
         var stopwatch = Stopwatch.StartNew();
         var root = env.BuildProvider(bucket);
         var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+        var faults = PageFaults.Minor() - faultsBefore;
 
         // Checked after the clock stopped: a provider that returned from Build() without all of its keys measured nothing.
         var provider = root.Providers.OfType<NatsKvConfigurationProvider>().Single();
@@ -133,7 +156,7 @@ internal static class ColdLoadBenchmark
             throw new InvalidOperationException($"The provider of {bucket} returned from Build() without {missing:N0} of its {keys + BenchData.SectionKeys:N0} seeded keys.");
         }
 
-        return elapsed;
+        return (elapsed, faults);
     }
     /// <summary>
     /// Collects what earlier rounds left, so that neither side pays for the other's garbage (a disposed provider
