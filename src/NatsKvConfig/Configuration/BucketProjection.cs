@@ -137,22 +137,16 @@ internal sealed class BucketProjection
                 return TryFindPlain(plainPath, out var heldPlain) && string.Equals(heldPlain.Path, plainPath, StringComparison.Ordinal);
             }
 
-            // One look-up, not a find and then an add: a restore writes the table before it is published.
-            if (!_published && _table.TryAdd(PathEntry.Plain(plainPath, entry.PlainValue, entry.Revision)))
+            // One look-up, not a find and then an add: Restore writes the table before it is ever published.
+            if (_table.TryAdd(PathEntry.Plain(plainPath, entry.PlainValue, entry.Revision)))
             {
                 _plainCount++;
                 LiveKeyCount++;
                 return true;
             }
 
-            if (TryFindPlain(plainPath, out var existing))
-            {
-                return string.Equals(existing.Path, plainPath, StringComparison.Ordinal);
-            }
-
-            AddPlain(PathEntry.Plain(plainPath, entry.PlainValue, entry.Revision));
-            LiveKeyCount++;
-            return true;
+            // Held already: the same key again (only a damaged file repeats one), or a path differing in case.
+            return TryFindPlain(plainPath, out var existing) && string.Equals(existing.Path, plainPath, StringComparison.Ordinal);
         }
 
         if (entry.Key.Contains('=', StringComparison.Ordinal) || (_keys.Count > 0 && _keys.ContainsKey(entry.Key)))
