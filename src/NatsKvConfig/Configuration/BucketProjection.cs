@@ -34,8 +34,8 @@ internal sealed class BucketProjection
     private PathTable _table;
     private bool _published;
 
-    // Changes to the published table: the path's entry now, or its removal.
-    private PathMap<PathSlot> _delta = PathMap<PathSlot>.Empty;
+    // Changes to the published table: each path's entries (or removals) as versions, the newest being written now.
+    private PathVersions _delta = new();
 
     // How many entries of the table (with _delta) are plain: each is one key.
     private int _plainCount;
@@ -202,7 +202,7 @@ internal sealed class BucketProjection
     // The path's entry as it stands: in _delta when changed since the table was published, else in the table.
     private bool TryFindEntry(string path, out PathEntry entry)
     {
-        if (!_delta.IsEmpty && _delta.TryGetValue(path, out var slot))
+        if (!_delta.IsEmpty && _delta.TryGet(path, long.MaxValue, out var slot))
         {
             entry = slot.Entry;
             return !slot.Removed;
@@ -216,13 +216,13 @@ internal sealed class BucketProjection
     {
         foreach (var entry in _table)
         {
-            if (_delta.IsEmpty || !_delta.ContainsKey(entry.Path))
+            if (_delta.IsEmpty || !_delta.Contains(entry.Path, long.MaxValue))
             {
                 yield return entry;
             }
         }
 
-        foreach (var (_, slot) in _delta.Entries)
+        foreach (var (_, slot) in _delta.Entries(long.MaxValue))
         {
             if (!slot.Removed)
             {
@@ -235,7 +235,7 @@ internal sealed class BucketProjection
     {
         if (_published)
         {
-            _delta = _delta.SetItem(entry.Path, new PathSlot(entry, Removed: false));
+            _delta.Set(entry.Path, new PathSlot(entry, Removed: false));
         }
         else
         {
@@ -249,9 +249,9 @@ internal sealed class BucketProjection
         {
             _table.Remove(path);
         }
-        else if (_table.Contains(path) || _delta.ContainsKey(path))
+        else if (_table.Contains(path) || _delta.Contains(path, long.MaxValue))
         {
-            _delta = _delta.SetItem(path, PathSlot.Gone);
+            _delta.Set(path, PathSlot.Gone);
         }
     }
 
@@ -288,12 +288,16 @@ internal sealed class BucketProjection
     // Once the changes since the table was published outgrow a quarter of it, merges them into a new table and
     // returns it (readers' views move to it with the batch); else null. An O(n) copy every n/4 changes.
     private PathTable? RebaseIfDue() =>
-        _published && _delta.Count >= Math.Max(MinimumDeltaBeforeRebase, _table.Count / 4) ? Rebase() : null;
+        _published && _delta.VersionCount >= RebaseThreshold ? Rebase() : null;
+
+    // A quarter of the table: O(n) copies every n/4 changes keep a change O(1) amortised, and the versions a merge
+    // lets go within a quarter of the table's memory.
+    private int RebaseThreshold => Math.Max(MinimumDeltaBeforeRebase, _table.Count / 4);
 
     private PathTable Rebase()
     {
         var table = _table.Copy();
-        foreach (var (path, slot) in _delta.Entries)
+        foreach (var (path, slot) in _delta.Entries(long.MaxValue))
         {
             if (slot.Removed)
             {
@@ -306,7 +310,7 @@ internal sealed class BucketProjection
         }
 
         _table = table;
-        _delta = PathMap<PathSlot>.Empty;
+        _delta = new PathVersions(RebaseThreshold);
         Rebases++;
         return table;
     }
@@ -450,7 +454,7 @@ internal sealed class BucketProjection
 
         // Nothing readers see changed (a put of the same value): the view stays, and so does its table until a rebase.
         var rebased = RebaseIfDue();
-        var next = set.Count == 0 && removed.Count == 0 && rebased is null ? view : view.Publish(_table, _delta, touched);
+        var next = set.Count == 0 && removed.Count == 0 && rebased is null ? view : view.Publish(_table, _delta, _delta.Publish(), touched);
         if (touched.Count > MaxKeptBatchPaths)
         {
             _dirty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -467,7 +471,7 @@ internal sealed class BucketProjection
     public ConfigurationView Replace(IEnumerable<KvChange> changes, List<ProjectionWarning> warnings)
     {
         _table = new PathTable();
-        _delta = PathMap<PathSlot>.Empty;
+        _delta = new PathVersions();
         _published = false;
         _plainCount = 0;
         _keys.Clear();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Configuration;
 
 namespace NatsKvConfig;
@@ -8,31 +9,42 @@ namespace NatsKvConfig;
 /// and a reader holding a view never sees half of a batch.
 /// </summary>
 /// <remarks>
-/// Values live in a <see cref="PathTable"/> that is never written after it is published, plus a persistent map
-/// (<see cref="PathMap{TValue}"/>) of the changes since. A view the projection publishes shares both with the
-/// projection: one table and one map of changes per bucket, not a copy of either. The projection decides when its
-/// changes are merged into a new table. A view built on its own (<see cref="From"/>) merges by itself once its
-/// changes outgrow a quarter of the table: an O(n) copy every n/4 changes, so O(1) amortised per change, while
-/// reads stay hash-table fast. Values set in this process only (<c>configuration[key] = value</c>) are a third,
-/// usually empty, layer on top, until the bucket changes their path.
+/// Values live in a <see cref="PathTable"/> that is never written after it is published, plus the changes since.
+/// A view the projection publishes reads the projection's <see cref="PathVersions"/> at the version it was
+/// published at: one table and one set of versions per bucket, shared by every view, with nothing copied for a
+/// view. The projection decides when its changes are merged into a new table. A view built on its own
+/// (<see cref="From"/>, used where no projection is) keeps its changes in an immutable dictionary and merges by
+/// itself once they outgrow a quarter of the table: an O(n) copy every n/4 changes, so O(1) amortised per change,
+/// while reads stay hash-table fast. Values set in this process only (<c>configuration[key] = value</c>) are a
+/// third, usually empty, layer on top, until the bucket changes their path.
 /// </remarks>
 internal sealed class ConfigurationView
 {
     private const int MinimumChangesBeforeMerge = 64;
 
+    private static readonly ImmutableDictionary<string, PathSlot> NoChanges = ImmutableDictionary.Create<string, PathSlot>(StringComparer.OrdinalIgnoreCase);
+
     private readonly PathTable _base;
-    private readonly PathMap<PathSlot> _changes;
+
+    // The projection's changes since the table was published, read at _version: views it publishes share them.
+    private readonly PathVersions? _versions;
+    private readonly long _version;
+
+    // A view's own changes, when it merges them itself (From).
+    private readonly ImmutableDictionary<string, PathSlot> _changes;
 
     // Values set in this process only: read first, kept across a merge, dropped when the bucket changes the path.
-    private readonly PathMap<PathSlot> _local;
+    private readonly ImmutableDictionary<string, PathSlot> _local;
 
     // Whether this view merges its changes itself; a view over a projection's table is handed the next one.
     private readonly bool _mergesItself;
     private ChildIndex? _childIndex;
 
-    private ConfigurationView(PathTable @base, PathMap<PathSlot> changes, PathMap<PathSlot> local, bool mergesItself, int count, ChildIndex? childIndex = null)
+    private ConfigurationView(PathTable @base, ImmutableDictionary<string, PathSlot> changes, ImmutableDictionary<string, PathSlot> local, bool mergesItself, int count, ChildIndex? childIndex = null, PathVersions? versions = null, long version = 0)
     {
         _base = @base;
+        _versions = versions;
+        _version = version;
         _changes = changes;
         _local = local;
         _mergesItself = mergesItself;
@@ -41,7 +53,7 @@ internal sealed class ConfigurationView
     }
 
     /// <summary>A view with no values.</summary>
-    public static ConfigurationView Empty { get; } = new(PathTable.Empty, PathMap<PathSlot>.Empty, PathMap<PathSlot>.Empty, mergesItself: true, 0);
+    public static ConfigurationView Empty { get; } = new(PathTable.Empty, NoChanges, NoChanges, mergesItself: true, 0);
 
     /// <summary>How many configuration paths have a value (a <see langword="null"/> value counts).</summary>
     public int Count { get; }
@@ -55,17 +67,17 @@ internal sealed class ConfigurationView
             table.Set(PathEntry.Owned(path, value));
         }
 
-        return new ConfigurationView(table, PathMap<PathSlot>.Empty, PathMap<PathSlot>.Empty, mergesItself: true, table.Count);
+        return new ConfigurationView(table, NoChanges, NoChanges, mergesItself: true, table.Count);
     }
 
     /// <summary>A view of exactly <paramref name="table"/>, which its owner will never write again.</summary>
     public static ConfigurationView Over(PathTable table) =>
-        new(table, PathMap<PathSlot>.Empty, PathMap<PathSlot>.Empty, mergesItself: false, table.Count);
+        new(table, NoChanges, NoChanges, mergesItself: false, table.Count);
 
     /// <summary>Looks a path up, case-insensitively.</summary>
     public bool TryGetValue(string path, out string? value)
     {
-        if ((!_local.IsEmpty && _local.TryGetValue(path, out var slot)) || (!_changes.IsEmpty && _changes.TryGetValue(path, out slot)))
+        if ((!_local.IsEmpty && _local.TryGetValue(path, out var slot)) || TryGetChange(path, out slot))
         {
             value = slot.Entry.Value;
             return !slot.Removed;
@@ -88,13 +100,15 @@ internal sealed class ConfigurationView
         {
             foreach (var entry in _base)
             {
-                if ((_changes.IsEmpty || !_changes.ContainsKey(entry.Path)) && (_local.IsEmpty || !_local.ContainsKey(entry.Path)))
+                if (!TryGetChange(entry.Path, out _) && (_local.IsEmpty || !_local.ContainsKey(entry.Path)))
                 {
                     yield return entry.Path;
                 }
             }
 
-            foreach (var (path, slot) in _changes.Entries)
+            // A view has one of the two kinds of changes: the projection's versions, or its own.
+            var changes = _versions is { IsEmpty: false } versions ? versions.Entries(_version) : _changes;
+            foreach (var (path, slot) in changes)
             {
                 if (!slot.Removed && (_local.IsEmpty || !_local.ContainsKey(path)))
                 {
@@ -102,7 +116,7 @@ internal sealed class ConfigurationView
                 }
             }
 
-            foreach (var (path, slot) in _local.Entries)
+            foreach (var (path, slot) in _local)
             {
                 if (!slot.Removed)
                 {
@@ -174,6 +188,11 @@ internal sealed class ConfigurationView
             return this;
         }
 
+        if (!local && _versions is not null)
+        {
+            throw new InvalidOperationException("A view the projection published takes the bucket's changes from the projection, not from With.");
+        }
+
         var layer = local ? _local : _changes;
 
         // Whether the path has a value with the layer being written as it stands: the local layer reads first.
@@ -185,7 +204,7 @@ internal sealed class ConfigurationView
                 return !slot.Removed;
             }
 
-            return _base.Contains(path);
+            return _versions is { IsEmpty: false } versions && versions.TryGet(path, _version, out slot) ? !slot.Removed : _base.Contains(path);
         }
 
         var before = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
@@ -222,13 +241,13 @@ internal sealed class ConfigurationView
         var childIndex = Volatile.Read(ref _childIndex)?.With(appeared, disappeared);
         if (local)
         {
-            return new ConfigurationView(_base, _changes, layer, _mergesItself, count, childIndex);
+            return new ConfigurationView(_base, _changes, layer, _mergesItself, count, childIndex, _versions, _version);
         }
 
         if (_mergesItself && layer.Count >= MinimumChangesBeforeMerge && layer.Count * 4 > _base.Count)
         {
             var table = _base.Copy();
-            foreach (var (path, slot) in layer.Entries)
+            foreach (var (path, slot) in layer)
             {
                 if (slot.Removed)
                 {
@@ -240,7 +259,7 @@ internal sealed class ConfigurationView
                 }
             }
 
-            return new ConfigurationView(table, PathMap<PathSlot>.Empty, _local, mergesItself: true, count, childIndex);
+            return new ConfigurationView(table, NoChanges, _local, mergesItself: true, count, childIndex);
         }
 
         return new ConfigurationView(_base, layer, _local, _mergesItself, count, childIndex);
@@ -251,7 +270,7 @@ internal sealed class ConfigurationView
     /// each with whether it had a value before and has one now in the projection. A value set in this process at a
     /// touched path gives way to the bucket's.
     /// </summary>
-    public ConfigurationView Publish(PathTable table, PathMap<PathSlot> changes, IReadOnlyList<(string Path, bool Had, bool Has)> touched)
+    public ConfigurationView Publish(PathTable table, PathVersions changes, long version, IReadOnlyList<(string Path, bool Had, bool Has)> touched)
     {
         var local = _local;
         List<string>? appeared = null;
@@ -262,7 +281,7 @@ internal sealed class ConfigurationView
             if (!local.IsEmpty && local.TryGetValue(path, out var slot))
             {
                 visible = !slot.Removed;
-                local = Without(local, path);
+                local = local.Remove(path);
             }
 
             if (has && !visible)
@@ -276,21 +295,23 @@ internal sealed class ConfigurationView
         }
 
         var childIndex = appeared is null && disappeared is null ? _childIndex : Volatile.Read(ref _childIndex)?.With(appeared ?? [], disappeared ?? []);
-        return new ConfigurationView(table, changes, local, mergesItself: false, Count + (appeared?.Count ?? 0) - (disappeared?.Count ?? 0), childIndex);
+        return new ConfigurationView(table, NoChanges, local, mergesItself: false, Count + (appeared?.Count ?? 0) - (disappeared?.Count ?? 0), childIndex, changes, version);
     }
 
-    // The local layer without a path: rebuilt, as it holds a handful of paths at most.
-    private static PathMap<PathSlot> Without(PathMap<PathSlot> local, string path)
+    // The path's entry in the changes since the table was published, as this view sees them.
+    private bool TryGetChange(string path, out PathSlot slot)
     {
-        var rest = PathMap<PathSlot>.Empty;
-        foreach (var (other, slot) in local.Entries)
+        if (_versions is { IsEmpty: false } versions)
         {
-            if (!string.Equals(other, path, StringComparison.OrdinalIgnoreCase))
-            {
-                rest = rest.SetItem(other, slot);
-            }
+            return versions.TryGet(path, _version, out slot);
         }
 
-        return rest;
+        if (!_changes.IsEmpty)
+        {
+            return _changes.TryGetValue(path, out slot);
+        }
+
+        slot = default;
+        return false;
     }
 }

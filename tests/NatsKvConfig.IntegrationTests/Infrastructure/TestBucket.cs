@@ -35,7 +35,10 @@ internal sealed class TestBucket : IAsyncDisposable
     public static async Task<TestBucket> CreateAsync(NatsOpts opts, int replicas = 1, string? name = null, bool create = true, int history = 10)
     {
         var url = opts.Url;
-        var connection = new NatsConnection(opts with { Name = "test-writer" });
+        // The suite starts many servers and connections at once on few cores: a connect may take longer than
+        // NATS.Net's default two seconds there, which says nothing about the code under test.
+        var connectTimeout = opts.ConnectTimeout > TimeSpan.FromSeconds(15) ? opts.ConnectTimeout : TimeSpan.FromSeconds(15);
+        var connection = new NatsConnection(opts with { Name = "test-writer", ConnectTimeout = connectTimeout });
         await connection.ConnectAsync();
         var kv = new NatsKVContext(new NatsJSContext(connection));
         name ??= BucketNames.Unique("cfg");

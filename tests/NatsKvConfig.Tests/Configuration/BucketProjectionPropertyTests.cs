@@ -166,10 +166,22 @@ public class BucketProjectionPropertyTests
             var before = view;
             var beforeValues = Values(before);
             view = view.With([new KeyValuePair<string, string?>("local:only", "mine")], [], local: true);
+
+            // Views published along the way, as readers may hold them: each must keep what it showed when published.
+            var held = new List<(ConfigurationView View, Dictionary<string, string?> Values)>();
             foreach (var batch in changes.Skip(initial.Length).Chunk(batchSize))
             {
                 view = projection.Apply(batch, view, []);
                 model.Apply(batch);
+                if (held.Count < 8 && batch[0].Revision % 5 == 0)
+                {
+                    held.Add((view, Values(view)));
+                }
+            }
+
+            foreach (var (heldView, values) in held)
+            {
+                AssertSameValues(values, Values(heldView));
             }
 
             // A value set in this process stays (no key maps to that path), and an old view never changed.
