@@ -63,7 +63,10 @@ internal sealed class PathVersions
     /// <summary>Whether the path has a version at <paramref name="version"/>.</summary>
     public bool Contains(string path, long version) => TryGet(path, version, out _);
 
-    /// <summary>Every path with a version at <paramref name="version"/>, with its newest entry then; in no order.</summary>
+    /// <summary>
+    /// Every path with a version at <paramref name="version"/>, with its newest entry then, spelled as that entry
+    /// spells it (a removal as the path was first spelled); in no order.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, PathSlot>> Entries(long version)
     {
         // The dictionary's enumerator is safe while the writer adds, and sees every path added before it started:
@@ -74,7 +77,8 @@ internal sealed class PathVersions
             {
                 if (at.Number <= version)
                 {
-                    yield return new KeyValuePair<string, PathSlot>(path, at.Slot);
+                    // Spelled as the entry spells it then: the first version's spelling is the dictionary's key.
+                    yield return new KeyValuePair<string, PathSlot>(at.Slot.Removed ? path : at.Slot.Entry.Path, at.Slot);
                     break;
                 }
             }

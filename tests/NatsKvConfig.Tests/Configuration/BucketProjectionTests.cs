@@ -32,6 +32,19 @@ public class BucketProjectionTests
     }
 
     [Fact]
+    public void A_published_path_is_listed_as_its_newest_owner_spells_it_however_often_that_changed()
+    {
+        // Keys that differ only in case map to one path; the newest wins, and readers see its spelling.
+        _view = _projection.Replace([Put("Db.Host", 1, "a")], _warnings);
+        Apply(Put("db.host", 2, "b"));
+        Apply(Put("DB.HOST", 3, "c"));
+
+        Assert.Equal(["DB:HOST"], _view.Paths);
+        Assert.Equal(["DB"], _view.GetChildKeys([], null));
+        Assert.True(_view.TryGetValue("db:host", out var value) && value == "c");
+    }
+
+    [Fact]
     public void An_empty_value_is_an_empty_string_not_a_delete()
     {
         Apply(Put("a", 1, ""));

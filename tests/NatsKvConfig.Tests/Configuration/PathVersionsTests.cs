@@ -34,6 +34,22 @@ public class PathVersionsTests
     }
 
     [Fact]
+    public void A_path_is_listed_as_its_entry_then_spelled_it()
+    {
+        var versions = new PathVersions();
+        versions.Set("Db:Host", Set("Db:Host", "1"));
+        var first = versions.Publish();
+        versions.Set("db:host", Set("db:host", "2"));
+        var second = versions.Publish();
+        versions.Set("DB:HOST", PathSlot.Gone);
+        var third = versions.Publish();
+
+        Assert.Equal(["Db:Host"], versions.Entries(first).Select(e => e.Key));
+        Assert.Equal(["db:host"], versions.Entries(second).Select(e => e.Key));
+        Assert.True(Assert.Single(versions.Entries(third)).Value.Removed);
+    }
+
+    [Fact]
     public void A_path_set_twice_before_publishing_keeps_one_version_the_last()
     {
         var versions = new PathVersions();
@@ -78,8 +94,9 @@ public class PathVersionsTests
 
             foreach (var (version, values) in published)
             {
-                var read = versions.Entries(version).ToDictionary(e => e.Key, e => e.Value.Removed ? null : e.Value.Entry.Value, StringComparer.OrdinalIgnoreCase);
-                Assert.Equal(values.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase), read.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase));
+                // Compared case-insensitively: how each path is spelled is the test above's.
+                var read = versions.Entries(version).ToDictionary(e => e.Key.ToUpperInvariant(), e => e.Value.Removed ? null : e.Value.Entry.Value, StringComparer.Ordinal);
+                Assert.Equal(values.ToDictionary(p => p.Key.ToUpperInvariant(), p => p.Value, StringComparer.Ordinal).OrderBy(p => p.Key, StringComparer.Ordinal), read.OrderBy(p => p.Key, StringComparer.Ordinal));
                 foreach (var (path, value) in values)
                 {
                     Assert.True(versions.TryGet(path, version, out var slot));
