@@ -178,7 +178,7 @@ internal sealed class BucketProjection
     // whose dots are the path's colons. Checked without mapping, as a restore maps no key.
     private static bool IsPlainPair(string key, string path)
     {
-        if (key.Length != path.Length || !IsPlainKey(key))
+        if (key.Length != path.Length || !NatsKvKeyMapper.IsPlainKey(key))
         {
             return false;
         }
@@ -559,7 +559,7 @@ internal sealed class BucketProjection
 
         var key = buffer.KeyAt(index);
         var value = buffer.ValueAt(index).Span;
-        if (!IsPlainKey(key) || (_jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value)) || !StrictUtf8.IsValid(value) || KnowsKey(key))
+        if (!NatsKvKeyMapper.IsPlainKey(key) || (_jsonExpansion is not null && JsonValueExpander.LooksLikeJson(value)) || !StrictUtf8.IsValid(value) || KnowsKey(key))
         {
             return false;
         }
@@ -616,28 +616,6 @@ internal sealed class BucketProjection
 #else
         return _keys.ContainsKey(key.ToString());
 #endif
-    }
-
-    // Whether the key maps to a path by turning its dots into colons and nothing else: plain characters, and dots
-    // only between them.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
-    private static bool IsPlainKey(ReadOnlySpan<char> key)
-    {
-        if (key.IsEmpty || key[0] == '.' || key[^1] == '.')
-        {
-            return false;
-        }
-
-        for (var i = 0; i < key.Length; i++)
-        {
-            var c = key[i];
-            if (c == '.' ? key[i - 1] == '.' : !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

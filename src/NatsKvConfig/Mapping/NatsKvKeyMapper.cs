@@ -186,10 +186,14 @@ public static class NatsKvKeyMapper
         return true;
     }
 
-    // Non-empty tokens of plain characters only (no escapes), separated by single dots. Vectorized: every key
-    // read is checked, 100,000 of them on a cold load.
-    private static bool IsPlainKey(string key) =>
-        key.AsSpan().IndexOfAnyExcept(PlainKeyCharsAndSeparator) < 0
+    /// <summary>
+    /// Whether the key is non-empty tokens of plain characters only (no escapes), separated by single dots: it maps
+    /// to its path by turning dots into colons and nothing else. Vectorized: every key read is checked, 100,000 of
+    /// them on a cold load.
+    /// </summary>
+    internal static bool IsPlainKey(ReadOnlySpan<char> key) =>
+        !key.IsEmpty
+        && key.IndexOfAnyExcept(PlainKeyCharsAndSeparator) < 0
         && key[0] != KeySeparator
         && key[^1] != KeySeparator
         && !key.Contains("..", StringComparison.Ordinal);
