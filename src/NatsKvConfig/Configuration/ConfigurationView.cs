@@ -204,7 +204,7 @@ internal sealed class ConfigurationView
                 return !slot.Removed;
             }
 
-            return _versions is { IsEmpty: false } versions && versions.TryGet(path, _version, out slot) ? !slot.Removed : _base.Contains(path);
+            return TryGetVersion(path, out slot) ? !slot.Removed : _base.Contains(path);
         }
 
         var before = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
@@ -298,17 +298,17 @@ internal sealed class ConfigurationView
         return new ConfigurationView(table, NoChanges, local, mergesItself: false, Count + (appeared?.Count ?? 0) - (disappeared?.Count ?? 0), childIndex, changes, version);
     }
 
-    // The path's entry in the changes since the table was published, as this view sees them.
-    private bool TryGetChange(string path, out PathSlot slot)
+    // The path's entry in the changes since the table was published, as this view sees them. A view has one kind
+    // of changes or the other: the projection's versions, or its own.
+    private bool TryGetChange(string path, out PathSlot slot) =>
+        TryGetVersion(path, out slot) || (!_changes.IsEmpty && _changes.TryGetValue(path, out slot));
+
+    // The path's entry in the projection's versions at this view's version.
+    private bool TryGetVersion(string path, out PathSlot slot)
     {
         if (_versions is { IsEmpty: false } versions)
         {
             return versions.TryGet(path, _version, out slot);
-        }
-
-        if (!_changes.IsEmpty)
-        {
-            return _changes.TryGetValue(path, out slot);
         }
 
         slot = default;

@@ -170,8 +170,8 @@ internal sealed class BucketWatcher
 
         // A full read, or a catch-up from a snapshot, needs the newest revision under the filter as well. All
         // questions are asked at once: the store (which the watch needs) with the stream's state, one request (see
-        // KvStoreFromStream), and that revision where the stream's last sequence does not answer it. Nothing read yet, or a full read cut short: read
-        // the full state (again).
+        // KvStoreFromStream), and that revision where the stream's last sequence does not answer it. Nothing read
+        // yet, or a full read cut short: read the full state (again).
         var unfinished = Interlocked.Exchange(ref _fullReadRequested, 0) == 1 || _pending.Revision == 0 || _pending.IsReadingFullState;
         var catchingUp = !unfinished && _pending.IsCatchingUp;
         var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket

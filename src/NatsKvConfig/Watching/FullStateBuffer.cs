@@ -5,8 +5,8 @@ namespace NatsKvConfig;
 /// <summary>
 /// The entries of a full state as they stream in, copied into a few large blocks of unmanaged memory: the watch's
 /// own key string and value array of each entry die young, and the garbage collector has nothing of the state to
-/// trace, copy or count while the read goes on. Disposed once staged; a buffer dropped undisposed is freed by the
-/// finalizers of its blocks.
+/// trace, copy or count while the read goes on. Disposed once staged; a buffer dropped undisposed is freed by its
+/// finalizer.
 /// </summary>
 /// <remarks>
 /// Holding each entry's key and value objects until the state was complete made every collection during a
@@ -171,7 +171,7 @@ internal sealed class FullStateBuffer : IReadOnlyList<KvChange>, IDisposable
         }
 
         // The first chunk is sized for what the state is expected to hold (entries of about 64 bytes), later
-        // ones double up to the large-object size; an item bigger than that gets a chunk of its own size.
+        // ones double up to MaxChunkBytes; an item bigger than that gets a chunk of its own size.
         var previousBytes = chunks.Count > 0 ? chunks[^1].Length * itemBytes : Math.Clamp(Capacity * 32, MinChunkBytes, MaxChunkBytes) / 2;
         var bytes = Math.Max(Math.Min(previousBytes * 2, MaxChunkBytes), length * itemBytes);
         chunks.Add(new NativeChunk<T>(Math.Max(bytes / itemBytes, length)));

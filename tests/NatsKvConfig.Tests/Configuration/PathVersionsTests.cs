@@ -4,16 +4,17 @@ namespace NatsKvConfig.Tests.Configuration;
 
 public class PathVersionsTests
 {
-    private static PathSlot Set(string path, string? value) => new(PathEntry.Plain(path, value, 1), Removed: false);
+    // Sets the path to a plain value, spelled as given, in the version being written.
+    private static void Put(PathVersions versions, string path, string? value) => versions.Set(path, new PathSlot(PathEntry.Plain(path, value, 1), Removed: false));
 
     [Fact]
     public void A_reader_sees_each_path_as_it_stood_at_its_version_and_nothing_written_after()
     {
         var versions = new PathVersions();
-        versions.Set("a", Set("a", "1"));
+        Put(versions, "a", "1");
         var first = versions.Publish();
-        versions.Set("A", Set("A", "2"));
-        versions.Set("b", Set("b", "3"));
+        Put(versions, "A", "2");
+        Put(versions, "b", "3");
 
         // Written, not yet published: the writer reads it, a reader at the first version does not.
         Assert.True(versions.TryGet("a", long.MaxValue, out var latest) && latest.Entry.Value == "2");
@@ -37,9 +38,9 @@ public class PathVersionsTests
     public void A_path_is_listed_as_its_entry_then_spelled_it()
     {
         var versions = new PathVersions();
-        versions.Set("Db:Host", Set("Db:Host", "1"));
+        Put(versions, "Db:Host", "1");
         var first = versions.Publish();
-        versions.Set("db:host", Set("db:host", "2"));
+        Put(versions, "db:host", "2");
         var second = versions.Publish();
         versions.Set("DB:HOST", PathSlot.Gone);
         var third = versions.Publish();
@@ -53,10 +54,10 @@ public class PathVersionsTests
     public void A_path_set_twice_before_publishing_keeps_one_version_the_last()
     {
         var versions = new PathVersions();
-        versions.Set("a", Set("a", "1"));
+        Put(versions, "a", "1");
         var first = versions.Publish();
-        versions.Set("a", Set("a", "2"));
-        versions.Set("a", Set("a", "3"));
+        Put(versions, "a", "2");
+        Put(versions, "a", "3");
         var second = versions.Publish();
 
         Assert.Equal(2, versions.VersionCount);
@@ -82,7 +83,7 @@ public class PathVersionsTests
                 }
                 else
                 {
-                    versions.Set(path, Set(path, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    Put(versions, path, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     model[path] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
@@ -163,8 +164,8 @@ public class PathVersionsTests
             var value = round.ToString(System.Globalization.CultureInfo.InvariantCulture);
             for (var i = 0; i < Math.Min(round, 200); i++)
             {
-                versions.Set($"p{i}", Set($"p{i}", "decoy"));
-                versions.Set($"p{i}", Set($"p{i}", value));
+                Put(versions, $"p{i}", "decoy");
+                Put(versions, $"p{i}", value);
             }
 
             Volatile.Write(ref published, versions.Publish());
