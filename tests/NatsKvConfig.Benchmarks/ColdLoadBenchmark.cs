@@ -5,9 +5,10 @@ namespace NatsKvConfig.Benchmarks;
 
 /// <summary>
 /// Scenario 1: a cold load into <c>IConfigurationRoot</c> against the floor (NATS.Net's own watch reading the
-/// initial state, every entry of it, doing nothing with it) and the naive pattern (list keys, then get each).
-/// Both sides are checked to have everything: the floor counts its entries up to the bucket's message count,
-/// and the provider must hold every seeded path after <c>Build()</c>; either falls short and the run fails.
+/// initial state, every entry of it, doing nothing with it), the same watch reading the stream whole (as the
+/// provider reads a bucket holding one message per key: the like-for-like floor) and the naive pattern (list keys,
+/// then get each). Every side is checked to have everything: the floors count their entries up to the bucket's
+/// message count, and the provider must hold every seeded path after <c>Build()</c>; one falls short and the run fails.
 /// </summary>
 internal static class ColdLoadBenchmark
 {
@@ -15,7 +16,17 @@ internal static class ColdLoadBenchmark
     // reported no more pending (Delta 0) before the last entry.
     // FloorFaults, ProviderFaults: the median minor page faults of the process during one load (first touches of memory
     // pages), or null where the system does not report them.
-    internal sealed record Result(int Keys, long Entries, double FloorMs, double ProviderMs, double? NaiveMs, int EarlyEnds, double? FloorFaults = null, double? ProviderFaults = null);
+    // WholeStreamMs: the floor's watch asking for every message of the stream (IncludeHistory) rather than each key's
+    // last, as the provider does when every key has one message. FloorFirstMs, WholeStreamFirstMs: when the first
+    // entry arrived, in the median round of each: what the server took before it sent anything.
+    internal sealed record Result(int Keys, long Entries, double FloorMs, double ProviderMs, double? NaiveMs, int EarlyEnds, double? FloorFaults = null, double? ProviderFaults = null)
+    {
+        public double WholeStreamMs { get; init; }
+
+        public double FloorFirstMs { get; init; }
+
+        public double WholeStreamFirstMs { get; init; }
+    }
 
     // Ample for 100k entries on a slow machine; a floor or load that has not finished by then is broken, not slow.
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
@@ -35,6 +46,9 @@ internal static class ColdLoadBenchmark
             }
 
             var floor = new List<double>();
+            var floorFirst = new List<double>();
+            var wholeStream = new List<double>();
+            var wholeStreamFirst = new List<double>();
             var provider = new List<double>();
             var floorFaults = new List<double>();
             var providerFaults = new List<double>();
@@ -43,13 +57,21 @@ internal static class ColdLoadBenchmark
             var runNaive = keys <= settings.NaiveMaxKeys;
             async Task Floor()
             {
-                var (ms, earlyEnd, faults) = await FloorAsync(env, store.Bucket, entries);
+                var (ms, firstMs, earlyEnd, faults) = await FloorAsync(env, store.Bucket, entries, wholeStream: false);
                 floor.Add(ms);
+                floorFirst.Add(firstMs);
                 earlyEnds += earlyEnd ? 1 : 0;
                 if (faults is { } f)
                 {
                     floorFaults.Add(f);
                 }
+            }
+
+            async Task WholeStream()
+            {
+                var (ms, firstMs, _, _) = await FloorAsync(env, store.Bucket, entries, wholeStream: true);
+                wholeStream.Add(ms);
+                wholeStreamFirst.Add(firstMs);
             }
 
             void ProviderRound()
@@ -62,19 +84,23 @@ internal static class ColdLoadBenchmark
                 }
             }
 
-            // One warm-up of each side, then rounds that alternate which side goes first.
-            await FloorAsync(env, store.Bucket, entries);
+            // One warm-up of each side, then rounds that alternate which side goes first (the whole-stream watch runs
+            // between them, so that neither floor always follows the provider).
+            await FloorAsync(env, store.Bucket, entries, wholeStream: false);
+            await FloorAsync(env, store.Bucket, entries, wholeStream: true);
             Provider(env, store.Bucket, keys);
             for (var round = 0; round < settings.ColdLoadRounds(keys); round++)
             {
                 if (round % 2 == 0)
                 {
                     await Floor();
+                    await WholeStream();
                     ProviderRound();
                 }
                 else
                 {
                     ProviderRound();
+                    await WholeStream();
                     await Floor();
                 }
 
@@ -85,8 +111,13 @@ internal static class ColdLoadBenchmark
             }
 
             results.Add(new Result(keys, entries, Stats.Median(floor), Stats.Median(provider), runNaive ? Stats.Median(naive) : null, earlyEnds,
-                floorFaults.Count > 0 ? Stats.Median(floorFaults) : null, providerFaults.Count > 0 ? Stats.Median(providerFaults) : null));
-            Console.WriteLine($"  cold load {keys,7:N0} keys ({entries:N0} entries, all counted): floor {Stats.Ms(results[^1].FloorMs)}, provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}, early 'no more pending' in {earlyEnds} of {settings.ColdLoadRounds(keys)} floor rounds");
+                floorFaults.Count > 0 ? Stats.Median(floorFaults) : null, providerFaults.Count > 0 ? Stats.Median(providerFaults) : null)
+            {
+                WholeStreamMs = Stats.Median(wholeStream),
+                FloorFirstMs = Stats.Median(floorFirst),
+                WholeStreamFirstMs = Stats.Median(wholeStreamFirst),
+            });
+            Console.WriteLine($"  cold load {keys,7:N0} keys ({entries:N0} entries, all counted): floor {Stats.Ms(results[^1].FloorMs)} (first entry after {Stats.Ms(results[^1].FloorFirstMs)}), whole-stream watch {Stats.Ms(results[^1].WholeStreamMs)} (first after {Stats.Ms(results[^1].WholeStreamFirstMs)}), provider {Stats.Ms(results[^1].ProviderMs)}, naive {(runNaive ? Stats.Ms(results[^1].NaiveMs!.Value) : "-")}, early 'no more pending' in {earlyEnds} of {settings.ColdLoadRounds(keys)} floor rounds");
         }
 
         return results;
@@ -98,13 +129,15 @@ internal static class ColdLoadBenchmark
     /// </summary>
     /// <remarks>
     /// Timed from a bucket name on an open connection, as the provider is: getting the store (one request) is part of
-    /// a raw watch's cold load too.
+    /// a raw watch's cold load too. With <paramref name="wholeStream"/>, the watch asks for every message of the
+    /// stream (<c>IncludeHistory</c>) rather than each key's last: the same entries when every key has one message.
     /// </remarks>
-    private static async Task<(double Ms, bool EarlyEnd, long? Faults)> FloorAsync(BenchEnvironment env, string bucket, long entries)
+    private static async Task<(double Ms, double FirstMs, bool EarlyEnd, long? Faults)> FloorAsync(BenchEnvironment env, string bucket, long entries, bool wholeStream)
     {
         using var deadline = new CancellationTokenSource(Deadline);
-        var opts = new NatsKVWatchOpts { OnNoData = _ => new ValueTask<bool>(true) };
+        var opts = new NatsKVWatchOpts { OnNoData = _ => new ValueTask<bool>(true), IncludeHistory = wholeStream };
         long received = 0;
+        var firstMs = double.NaN;
         var earlyEnd = false;
         Settle();
         var faultsBefore = PageFaults.Minor();
@@ -114,7 +147,11 @@ internal static class ColdLoadBenchmark
         {
             await foreach (var entry in store.WatchAsync<byte[]>(">", opts: opts, cancellationToken: deadline.Token))
             {
-                received++;
+                if (received++ == 0)
+                {
+                    firstMs = stopwatch.Elapsed.TotalMilliseconds;
+                }
+
                 if (received >= entries)
                 {
                     break;
@@ -135,7 +172,7 @@ internal static class ColdLoadBenchmark
             throw new InvalidOperationException($"The floor's watch of {store.Bucket} received {received:N0} of its {entries:N0} entries within {Deadline.TotalMinutes} minutes.");
         }
 
-        return (elapsed, earlyEnd, faults);
+        return (elapsed, firstMs, earlyEnd, faults);
     }
 
     private static (double Ms, long? Faults) Provider(BenchEnvironment env, string bucket, int keys)

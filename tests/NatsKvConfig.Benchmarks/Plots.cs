@@ -10,6 +10,7 @@ internal static class Plots
         var plot = new Plot();
         var keys = results.Select(r => Math.Log10(r.Keys)).ToArray();
         Line(plot, keys, results.Select(r => r.FloorMs).ToArray(), "floor: NATS.Net watch");
+        Line(plot, keys, results.Select(r => r.WholeStreamMs).ToArray(), "NATS.Net watch of the whole stream");
         Line(plot, keys, results.Select(r => r.ProviderMs).ToArray(), "NatsKvConfig provider");
         var naive = results.Where(r => r.NaiveMs is not null).ToArray();
         if (naive.Length > 0)

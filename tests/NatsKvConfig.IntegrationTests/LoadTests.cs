@@ -65,6 +65,51 @@ public class LoadTests
     }
 
     [Fact]
+    public async Task A_bucket_holding_one_message_per_key_is_read_as_its_whole_stream_with_the_same_configuration_as_key_by_key()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, history: 1);
+        await bucket.PutAsync("app.a", "old");
+        await bucket.PutAsync("app.a", "new"); // history 1: the older message is gone
+        await bucket.PutAsync("app.gone", "x");
+        await bucket.DeleteAsync("app.gone"); // its delete marker is now its one message
+        await bucket.PutAsync("app.db", """{"host":"h","port":5432}""");
+        await bucket.PutAsync("other.b", "outside the prefix");
+        var logs = new CapturingLoggerProvider();
+
+        using var root = ProviderHarness.Build(bucket, s => s.KeyPrefix = "app", logs.CreateFactory());
+
+        var reading = Assert.Single(logs.Ours, e => e.EventId == 1005);
+        Assert.Contains("one message per key: True", reading.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            [new("a", "new"), new("db", null), new("db:host", "h"), new("db:port", "5432")],
+            root.AsEnumerable().OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray<KeyValuePair<string, string?>>());
+
+        // The watch goes on from there as any other: live changes still arrive.
+        await bucket.PutAsync("app.a", "newer");
+        await bucket.PutAsync("app.gone", "back");
+        await Eventually.TrueAsync(() => root["a"] == "newer" && root["gone"] == "back", "changes after the whole-stream read are applied");
+    }
+
+    [Fact]
+    public async Task A_bucket_holding_older_revisions_of_a_key_is_read_key_by_key()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, history: 5);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("a", "2");
+        await bucket.PutAsync("b", "3");
+        var logs = new CapturingLoggerProvider();
+
+        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+
+        var reading = Assert.Single(logs.Ours, e => e.EventId == 1005);
+        Assert.Contains("one message per key: False", reading.Message, StringComparison.Ordinal);
+        Assert.Equal("2", root["a"]);
+        Assert.Equal("3", root["b"]);
+    }
+
+    [Fact]
     public async Task An_empty_bucket_loads_at_once_as_empty_configuration()
     {
         var server = await SharedNatsServer.GetAsync();

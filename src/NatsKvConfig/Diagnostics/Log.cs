@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "NATS KV bucket '{Bucket}' was replaced (deleted and recreated, or purged); reloaded its full state at revision {Revision}")]
     public static partial void BucketStateReplaced(ILogger logger, string bucket, ulong revision);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Reading the full state of NATS KV bucket '{Bucket}' (filter '{Filter}'); it ends at revision {Revision} (known from the server: {Known})")]
-    public static partial void ReadingFullState(ILogger logger, string bucket, string filter, ulong revision, bool known);
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Reading the full state of NATS KV bucket '{Bucket}' (filter '{Filter}'); it ends at revision {Revision} (known from the server: {Known}); the stream read whole, as it holds one message per key: {WholeStream}")]
+    public static partial void ReadingFullState(ILogger logger, string bucket, string filter, ulong revision, bool known, bool wholeStream);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Holding back changes to {KeyCount} keys of NATS KV bucket '{Bucket}' (up to revision {Revision}) until the sentinel key '{SentinelKey}' changes")]
     public static partial void ChangesHeldBack(ILogger logger, string bucket, int keyCount, string sentinelKey, ulong revision);

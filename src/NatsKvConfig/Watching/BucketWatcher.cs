@@ -198,16 +198,18 @@ internal sealed class BucketWatcher
         _caughtUp = false;
         _disconnected = connection.ConnectionState != NatsConnectionState.Open;
         var resumeAt = 0UL;
+        var wholeStream = false;
         if (fullState)
         {
             _pending.BeginFullState(status.Created);
+            wholeStream = HoldsOneMessagePerKey(status.State);
 
             // Without a key prefix every message of the stream is under the filter: its last sequence is the
             // newest revision, unless that message is gone (see CompleteFullStateIfReadAsync), and no request is needed.
             (_boundaryKnown, _initialBoundary) = boundaryQuery is not null ? await boundaryQuery.ConfigureAwait(false)
                 : _prefixLength == 0 ? (true, status.State.Messages == 0 ? 0 : status.State.LastSeq)
                 : await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
-            Log.ReadingFullState(_logger, _bucket, _filter, _initialBoundary, _boundaryKnown);
+            Log.ReadingFullState(_logger, _bucket, _filter, _initialBoundary, _boundaryKnown, wholeStream);
             if (_boundaryKnown && _initialBoundary == 0)
             {
                 _pending.CompleteFullState();
@@ -236,6 +238,7 @@ internal sealed class BucketWatcher
         var opts = new NatsKVWatchOpts
         {
             ResumeAtRevision = resumeAt,
+            IncludeHistory = wholeStream,
             OnNoData = _ =>
             {
                 // Nothing to read at the start: the state is complete (an empty bucket sends no Delta == 0).
@@ -454,6 +457,16 @@ internal sealed class BucketWatcher
             || state.LastSeq < _pending.Revision
             || state.NumSubjects < liveKeys;
     }
+
+    /// <summary>
+    /// Whether every key of the bucket has exactly one message in its stream (the default history of 1 keeps it so),
+    /// in which case the stream as it is holds exactly the last entry of each key. A full read then asks for every
+    /// message rather than for each key's last: the same entries, in the same order, but the server no longer
+    /// looks up each key's last message before it sends the first (on nats-server 2.9, about half of a cold load of
+    /// 100,000 keys). A key written again between this status and the watch's start may then arrive twice, older
+    /// revision first, which the projection orders as it orders any two changes of a key.
+    /// </summary>
+    private static bool HoldsOneMessagePerKey(StreamState state) => state.Messages > 0 && state.Messages == state.NumSubjects;
 
     /// <summary>
     /// Starts from a snapshot of the bucket created at <paramref name="streamCreated"/>: the first watch resumes
