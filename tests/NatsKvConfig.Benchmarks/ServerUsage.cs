@@ -17,7 +17,7 @@ internal readonly record struct ServerUsage(double CpuSeconds, long ResidentByte
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             cpu += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
             var rss = File.ReadLines($"/proc/{pid}/status").First(line => line.StartsWith("VmRSS:", StringComparison.Ordinal));
-            resident += long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            resident += long.Parse(rss.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024; // "VmRSS:\t  123 kB", or no space past 9,999,999 kB
         }
 
         return new ServerUsage(cpu, resident);
