@@ -176,16 +176,16 @@ internal sealed class BucketWatcher
         var catchingUp = !unfinished && _pending.IsCatchingUp;
         var liveKeys = _liveKeyCount(); // counted before the bucket is asked: see IsAnotherBucket
         var storeQuery = KvStoreFromStream.GetAsync(js, _bucket, cancellationToken);
-        var boundaryQuery = catchingUp || (unfinished && _prefixLength > 0) ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
+        var boundaryQuery = (unfinished || catchingUp) && _prefixLength > 0 ? TryGetLastRevisionAsync(js, cancellationToken).AsTask() : null;
         await Task.WhenAll(boundaryQuery is null ? [storeQuery] : [storeQuery, boundaryQuery]).ConfigureAwait(false);
         var (store, status) = await storeQuery.ConfigureAwait(false);
 
         // Without a prefix the stream's last sequence is the boundary, and no look-up of the last message under the
         // filter is needed (on nats-server 2.9 that one scans the stream's subjects: milliseconds the read would
         // wait for). One message get by sequence, which costs the server nothing, proves instead that this user may
-        // get messages, as every probe will; awaited once the state is read, so a user without that permission
-        // still fails at start-up, as documented, not later.
-        var permissionCheck = unfinished && boundaryQuery is null ? NatsKvWire.ProveMessageGetAsync(js, _bucket, Math.Max(status.State.LastSeq, 1), cancellationToken) : null;
+        // get messages, as every probe will; awaited once the state is read (or before a catch-up ends), so a user
+        // without that permission still fails at start-up, as documented, not later.
+        var permissionCheck = (unfinished || catchingUp) && boundaryQuery is null ? NatsKvWire.ProveMessageGetAsync(js, _bucket, Math.Max(status.State.LastSeq, 1), cancellationToken) : null;
         Interlocked.Exchange(ref _bucketBytes, (long)status.State.Bytes);
         _bucketMissingLogged = false;
 
@@ -220,8 +220,17 @@ internal sealed class BucketWatcher
             resumeAt = _pending.Revision + 1;
             if (catchingUp)
             {
-                // Caught up once the newest revision that existed when the watch resumed was read.
-                (_boundaryKnown, _initialBoundary) = await boundaryQuery!.ConfigureAwait(false);
+                if (permissionCheck is not null)
+                {
+                    var check = permissionCheck;
+                    permissionCheck = null;
+                    await check.ConfigureAwait(false);
+                }
+
+                // Caught up once the newest revision that existed when the watch resumed was read: without a prefix,
+                // the stream's last sequence, unless that message is gone (see CompleteCatchUpIfReadAsync).
+                (_boundaryKnown, _initialBoundary) = boundaryQuery is not null ? await boundaryQuery.ConfigureAwait(false)
+                    : (true, status.State.Messages == 0 ? 0 : status.State.LastSeq);
                 if (_boundaryKnown)
                 {
                     // Keys of the snapshot below where the stream now starts were purged or expired meanwhile.
@@ -280,9 +289,9 @@ internal sealed class BucketWatcher
                         await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
                     }
                 }
-                else if (catchingUp && (_boundaryKnown ? entry.Revision >= _initialBoundary : entry.Delta == 0))
+                else if (catchingUp)
                 {
-                    _pending.CompleteCatchUp();
+                    await CompleteCatchUpIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
                 }
 
                 if (entry.Delta == 0)
@@ -321,6 +330,26 @@ internal sealed class BucketWatcher
     }
 
     private Exception? LastProbeFailure { get; set; }
+
+    // A catch-up is complete once the newest revision that existed when the watch resumed was read. A lone
+    // Delta == 0 is not trusted on its own, but it sends us to look again: the newest message may be gone since.
+    private async ValueTask CompleteCatchUpIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
+    {
+        if (_boundaryKnown ? revision >= _initialBoundary : delta == 0)
+        {
+            _pending.CompleteCatchUp();
+            return;
+        }
+
+        if (delta == 0)
+        {
+            (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
+            if (!_boundaryKnown || revision >= _initialBoundary)
+            {
+                _pending.CompleteCatchUp();
+            }
+        }
+    }
 
     // The initial state is complete once the newest revision that existed when the watch started was read.
     // A lone Delta == 0 is not trusted on its own (nats-server #4824 reports it early on large buckets).

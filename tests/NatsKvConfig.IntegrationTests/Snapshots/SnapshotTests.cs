@@ -75,6 +75,39 @@ public sealed class SnapshotTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp")); // no temporary file left behind
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_catch_up_ends_when_the_stream_s_last_message_is_gone_whether_or_not_changes_came_before_it(bool changedBefore)
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        if (changedBefore)
+        {
+            await bucket.PutAsync("b", "2");
+        }
+
+        // The stream's last sequence stays that of a message no longer there: it cannot end the catch-up.
+        await bucket.PutAsync("late", "x");
+        await new NatsJSContext(bucket.Connection).PurgeStreamAsync($"KV_{bucket.Name}", new StreamPurgeRequest { Filter = $"$KV.{bucket.Name}.late" });
+
+        using var root = Build(bucket, path, configure: s => s.StartupTimeout = Long);
+        var provider = root.Provider();
+
+        Assert.True(provider.IsLoaded);
+        Assert.False(provider.IsServingSnapshot, "the catch-up ended with the newest message left, not with the start-up timeout");
+        Assert.Equal("1", root["a"]);
+        Assert.Equal(changedBefore ? "2" : null, root["b"]);
+        Assert.Null(root["late"]);
+    }
+
     [Fact]
     public async Task A_restart_restores_the_snapshot_with_the_changes_since_then_the_full_state_confirms_it_without_a_reload()
     {
