@@ -331,45 +331,41 @@ internal sealed class BucketWatcher
 
     private Exception? LastProbeFailure { get; set; }
 
-    // A catch-up is complete once the newest revision that existed when the watch resumed was read. A lone
-    // Delta == 0 is not trusted on its own, but it sends us to look again: the newest message may be gone since.
-    private async ValueTask CompleteCatchUpIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
+    // The initial state is complete once the newest revision that existed when the watch started was read.
+    private async ValueTask CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
     {
-        if (_boundaryKnown ? revision >= _initialBoundary : delta == 0)
+        if (await HasReadBoundaryAsync(js, revision, delta, cancellationToken).ConfigureAwait(false))
         {
-            _pending.CompleteCatchUp();
-            return;
-        }
-
-        if (delta == 0)
-        {
-            (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
-            if (!_boundaryKnown || revision >= _initialBoundary)
-            {
-                _pending.CompleteCatchUp();
-            }
+            _pending.CompleteFullState();
         }
     }
 
-    // The initial state is complete once the newest revision that existed when the watch started was read.
-    // A lone Delta == 0 is not trusted on its own (nats-server #4824 reports it early on large buckets).
-    private async ValueTask CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
+    // A catch-up from a snapshot is complete once the newest revision that existed when the watch resumed was read.
+    private async ValueTask CompleteCatchUpIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
+    {
+        if (await HasReadBoundaryAsync(js, revision, delta, cancellationToken).ConfigureAwait(false))
+        {
+            _pending.CompleteCatchUp();
+        }
+    }
+
+    // Whether the entry at revision reaches the boundary the watch started with. A lone Delta == 0 is not trusted
+    // on its own (nats-server #4824 reports it early on large buckets), but it sends us to ask again: the newest
+    // message may have expired or been purged since the boundary was taken.
+    private async ValueTask<bool> HasReadBoundaryAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
     {
         if (_boundaryKnown ? revision >= _initialBoundary : delta == 0)
         {
-            _pending.CompleteFullState();
-            return;
+            return true;
         }
 
-        if (delta == 0)
+        if (delta != 0)
         {
-            // The newest entry may have expired or been purged since: look again.
-            (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
-            if (!_boundaryKnown || revision >= _initialBoundary)
-            {
-                _pending.CompleteFullState();
-            }
+            return false;
         }
+
+        (_boundaryKnown, _initialBoundary) = await TryGetLastRevisionAsync(js, cancellationToken).ConfigureAwait(false);
+        return !_boundaryKnown || revision >= _initialBoundary;
     }
 
     // Whether the entry may end the full state: it reaches the boundary, or the server says nothing more is pending.
@@ -492,8 +488,9 @@ internal sealed class BucketWatcher
     /// in which case the stream as it is holds exactly the last entry of each key. A full read then asks for every
     /// message rather than for each key's last: the same entries, in the same order, but the server no longer
     /// looks up each key's last message before it sends the first (on nats-server 2.9 with 100,000 keys, the first
-    /// entry came after about 90 ms rather than 220 ms, of a load of about 450 ms). A key written again between this status and the watch's start may then arrive twice, older
-    /// revision first, which the projection orders as it orders any two changes of a key.
+    /// entry came after about 90 ms rather than 220 ms, of a load of about 450 ms). A key written again between this
+    /// status and the watch's start may then arrive twice, older revision first, which the projection orders as it
+    /// orders any two changes of a key.
     /// </summary>
     private static bool HoldsOneMessagePerKey(StreamState state) => state.Messages > 0 && state.Messages == state.NumSubjects;
 

@@ -63,8 +63,9 @@ public class NatsKvLockTests
     public async Task A_holder_keeps_its_lock_for_several_leases_by_renewing_it()
     {
         var server = await SharedNatsServer.GetAsync();
-        // Two seconds, not one: a loaded two-core CI machine can stall the renewal past a one-second lease's margin.
-        var lease = TimeSpan.FromSeconds(2);
+        // Three seconds, not one or two: a loaded two-core CI machine has stalled a renewal past a two-second lease's
+        // margin (one failed renewal, then the lease too near its end to wait for the next).
+        var lease = TimeSpan.FromSeconds(3);
         await using var bucket = await LockBucket.CreateAsync(server.Url, lease);
         var holderLock = await bucket.NewLockAsync("holder");
         await using var holder = await holderLock.TryAcquireAsync(Job);
