@@ -45,6 +45,18 @@ public sealed class SnapshotTests : IDisposable
         return snapshot!;
     }
 
+    // A snapshot of the bucket as a provider loaded it, written and that provider stopped: the file a restart finds.
+    private async Task<string> WrittenSnapshotAsync(TestBucket bucket)
+    {
+        var path = NewSnapshotPath();
+        using (var first = Build(bucket, path))
+        {
+            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
+        }
+
+        return path;
+    }
+
     private static string? ValueIn(ConfigurationSnapshot snapshot, string path) =>
         snapshot.Entries.SelectMany(e => e.Outputs).FirstOrDefault(o => string.Equals(o.Key, path, StringComparison.OrdinalIgnoreCase)).Value;
 
@@ -83,11 +95,7 @@ public sealed class SnapshotTests : IDisposable
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         await bucket.PutAsync("a", "1");
-        var path = NewSnapshotPath();
-        using (var first = Build(bucket, path))
-        {
-            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
-        }
+        var path = await WrittenSnapshotAsync(bucket);
 
         if (changedBefore)
         {
@@ -116,11 +124,7 @@ public sealed class SnapshotTests : IDisposable
         await bucket.PutAsync("a", "1");
         await bucket.PutAsync("b", "1");
         await bucket.PutAsync("c", """{"x": "1"}""");
-        var path = NewSnapshotPath();
-        using (var first = Build(bucket, path))
-        {
-            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
-        }
+        var path = await WrittenSnapshotAsync(bucket);
 
         await bucket.PutAsync("a", "2");
         await bucket.DeleteAsync("b");
@@ -278,11 +282,7 @@ public sealed class SnapshotTests : IDisposable
     {
         var bucket = await TestBucket.CreateAsync((await SharedNatsServer.GetAsync()).Url);
         await bucket.PutAsync("a", value);
-        var path = NewSnapshotPath();
-        using (var first = Build(bucket, path))
-        {
-            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
-        }
+        var path = await WrittenSnapshotAsync(bucket);
 
         // Changed since: a snapshot in use would serve the old value first and log its restore.
         await bucket.PutAsync("a", "changed");
@@ -313,11 +313,7 @@ public sealed class SnapshotTests : IDisposable
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         await bucket.PutAsync("a", "from-snapshot");
         await bucket.PutAsync("b", "kept");
-        var path = NewSnapshotPath();
-        using (var first = Build(bucket, path))
-        {
-            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
-        }
+        var path = await WrittenSnapshotAsync(bucket);
 
         await server.StopAsync();
         var logs = new CapturingLoggerProvider();
@@ -362,11 +358,7 @@ public sealed class SnapshotTests : IDisposable
         await bucket.PutAsync("old", "1");
         await bucket.PutAsync("keep", "1");
         await bucket.PutAsync("more", "1");
-        var path = NewSnapshotPath();
-        using (var first = Build(bucket, path))
-        {
-            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
-        }
+        var path = await WrittenSnapshotAsync(bucket);
 
         await bucket.Kv.DeleteStoreAsync(bucket.Name);
         var store = await Stores.CreateAsync(bucket.Kv, new NATS.Client.KeyValueStore.NatsKVConfig(bucket.Name) { History = 10 });
@@ -395,11 +387,7 @@ public sealed class SnapshotTests : IDisposable
             await bucket.PutAsync($"k{i}", "1");
         }
 
-        var path = NewSnapshotPath();
-        using (var first = Build(bucket, path))
-        {
-            await WaitForSnapshotAsync(path, first.Provider().AppliedRevision);
-        }
+        var path = await WrittenSnapshotAsync(bucket);
 
         // A stream purge sends nothing to a watch; resuming after the snapshot alone would keep all five keys.
         var js = new NatsJSContext(bucket.Connection);
@@ -449,11 +437,7 @@ public sealed class SnapshotTests : IDisposable
         var server = await SharedNatsServer.GetAsync();
         await using var other = await TestBucket.CreateAsync(server.Url);
         await other.PutAsync("a", "other-bucket");
-        var foreignPath = NewSnapshotPath();
-        using (var first = Build(other, foreignPath))
-        {
-            await WaitForSnapshotAsync(foreignPath, first.Provider().AppliedRevision);
-        }
+        var foreignPath = await WrittenSnapshotAsync(other);
 
         await using var bucket = await TestBucket.CreateAsync(server.Url);
         var revision = await bucket.PutAsync("a", "mine");
