@@ -15,7 +15,7 @@ namespace NatsKvConfig;
 /// it unoptimised throughout (it promotes a method only after rounds of calls). The live apply path is left to
 /// tiering, whose profile-guided code serves it better over the process's life.
 /// </remarks>
-internal sealed class BucketProjection
+internal sealed class BucketProjection : ISnapshotEntrySink
 {
     // Expansions longer than this are not kept for reuse: a rare huge JSON value should not hold memory for good.
     private const int MaxKeptExpansion = 1024;
@@ -92,31 +92,43 @@ internal sealed class BucketProjection
     /// Rebuilds a projection from a snapshot's entries: their paths and values were produced by this class
     /// before, so no key is mapped and no JSON parsed again.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
     public static BucketProjection Restore(ConfigurationSnapshot snapshot)
     {
-        var projection = new BucketProjection(snapshot.JsonExpansion, snapshot.Entries.Count)
-        {
-            Revision = snapshot.Revision,
-            StreamCreated = snapshot.StreamCreated,
-        };
-
-        // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
+        var projection = BeginRestore(snapshot.JsonExpansion, snapshot.Entries.Count, snapshot.Revision, snapshot.StreamCreated);
         foreach (var entry in snapshot.Entries)
         {
-            if (entry.OutputCount == 0 || projection.RestorePlain(entry) || !projection._keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
-            {
-                continue;
-            }
-
-            projection.LiveKeyCount++;
-            foreach (var (path, value) in entry.Outputs)
-            {
-                _ = projection.AddOwner(new PathOwner(path, entry.Key, entry.Revision, value));
-            }
+            projection.Accept(entry);
         }
 
         return projection;
+    }
+
+    /// <summary>
+    /// An empty projection to rebuild from a snapshot's entries as they are read (<see cref="Accept"/>), with no
+    /// list of them made first. Not to be used if reading them fails part way.
+    /// </summary>
+    /// <param name="jsonExpansion">The limits the snapshot's outputs were produced under.</param>
+    /// <param name="entryCount">How many entries the snapshot holds: the table is sized for them once.</param>
+    /// <param name="revision">The highest revision the snapshot includes.</param>
+    /// <param name="streamCreated">When the bucket's stream was created.</param>
+    public static BucketProjection BeginRestore(JsonExpansionLimits? jsonExpansion, int entryCount, ulong revision, DateTimeOffset streamCreated) =>
+        new(jsonExpansion, entryCount) { Revision = revision, StreamCreated = streamCreated };
+
+    /// <summary>Takes one snapshot entry into a projection being restored (<see cref="BeginRestore"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per process, over every key
+    public void Accept(in SnapshotEntry entry)
+    {
+        // Conflicts were reported when the entries were first read; resolving them again needs no second warning.
+        if (entry.OutputCount == 0 || RestorePlain(entry) || !_keys.TryAdd(entry.Key, KeyState.Of(entry.Revision, entry.Outputs)))
+        {
+            return;
+        }
+
+        LiveKeyCount++;
+        foreach (var (path, value) in entry.Outputs)
+        {
+            _ = AddOwner(new PathOwner(path, entry.Key, entry.Revision, value));
+        }
     }
 
     // Takes a snapshot entry into the plain table when it belongs there, or when its key is already there (a
@@ -211,12 +223,13 @@ internal sealed class BucketProjection
         return _table.TryGet(path, out entry);
     }
 
-    // Every entry as it stands, each path once.
-    private IEnumerable<PathEntry> CurrentEntries()
+    // Every entry as it stands, each path once: those of a revision below `below`, when given.
+    private IEnumerable<PathEntry> CurrentEntries(ulong below = ulong.MaxValue)
     {
         foreach (var entry in _table)
         {
-            if (_delta.IsEmpty || !_delta.Contains(entry.Path, long.MaxValue))
+            // The revision first: it is in the entry, where a look-up in the changes since would be a hash each.
+            if (entry.Revision < below && (_delta.IsEmpty || !_delta.Contains(entry.Path, long.MaxValue)))
             {
                 yield return entry;
             }
@@ -224,7 +237,7 @@ internal sealed class BucketProjection
 
         foreach (var (_, slot) in _delta.Entries(long.MaxValue))
         {
-            if (!slot.Removed)
+            if (!slot.Removed && slot.Entry.Revision < below)
             {
                 yield return slot.Entry;
             }
@@ -392,10 +405,10 @@ internal sealed class BucketProjection
         }
 
         List<PathEntry>? lostPlain = null;
-        foreach (var plain in CurrentEntries())
+        foreach (var plain in CurrentEntries(below: firstRevision))
         {
             // The key is rebuilt only to ask the few spared keys: usually there are none.
-            if (!plain.IsOwned && plain.Revision < firstRevision && (spared.Count == 0 || !spared.Contains(KeyOf(plain.Path))))
+            if (!plain.IsOwned && (spared.Count == 0 || !spared.Contains(KeyOf(plain.Path))))
             {
                 (lostPlain ??= []).Add(plain);
             }

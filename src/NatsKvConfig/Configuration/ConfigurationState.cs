@@ -100,15 +100,17 @@ internal sealed class ConfigurationState
         }
     }
 
-    /// <summary>Makes <paramref name="snapshot"/>'s state the configuration at once, before the apply loop starts.</summary>
-    public void Restore(ConfigurationSnapshot snapshot)
+    /// <summary>
+    /// Makes a projection restored from a snapshot (<see cref="BucketProjection.BeginRestore"/>) the configuration at
+    /// once, before the apply loop starts.
+    /// </summary>
+    public void Restore(BucketProjection projection)
     {
-        var projection = BucketProjection.Restore(snapshot);
         lock (_writeLock)
         {
             _projection = projection;
             _view = projection.BuildView();
-            Interlocked.Exchange(ref _revision, (long)snapshot.Revision);
+            Interlocked.Exchange(ref _revision, (long)projection.Revision);
         }
     }
 

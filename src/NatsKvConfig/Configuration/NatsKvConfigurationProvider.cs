@@ -33,6 +33,9 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
     private readonly ProjectionWarningReporter _warnings;
     private readonly BucketWatcher _watcher;
     private readonly CancellationTokenSource _stopping = new();
+
+    // Stops the first watch alone: one that resumed from a snapshot whose entries then turned out not to parse.
+    private readonly CancellationTokenSource _firstWatchStopping;
     private readonly TaskCompletionSource _initialStateApplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SnapshotWriter? _snapshotWriter;
     private readonly NatsKvConfigMetrics _metrics;
@@ -97,6 +100,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         _source = source;
         _pending = pending;
+        _firstWatchStopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         Bucket = source.Bucket!;
 
         // Without a factory of its own, the provider logs to one that keeps its start-up events for the host's logging.
@@ -162,20 +166,46 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         var stopwatch = Stopwatch.StartNew();
         _sinceLoadStarted.Start();
-        var snapshot = _source.SnapshotPath is { } snapshotPath ? ReadSnapshot(snapshotPath) : null;
-        if (snapshot is not null)
+        var opened = _source.SnapshotPath is { } snapshotPath ? OpenSnapshot(snapshotPath) : null;
+
+        // A file of a format before 4 does not say how many keys it holds, which the watch needs from its start
+        // (see BucketWatcher.IsAnotherBucket): its entries are read first.
+        var restored = opened is { LiveKeyCount: null } ? RestoreEntries(opened) : null;
+        if (opened is { LiveKeyCount: null } && restored is null)
         {
-            Volatile.Write(ref _restoringKeyCount, snapshot.Entries.Count(entry => entry.OutputCount > 0));
-            _pending.ResumeFrom(snapshot.Revision);
-            _watcher.ResumeFromSnapshot(snapshot.StreamCreated);
+            opened = null;
         }
 
-        // The watch connects and reads the changes since the snapshot while the snapshot's state is built here;
-        // the apply loop starts once that state is in place, and applies what the watch has read meanwhile.
-        _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
-        if (snapshot is not null)
+        if (opened is not null)
         {
-            RestoreSnapshot(snapshot, stopwatch);
+            Volatile.Write(ref _restoringKeyCount, opened.LiveKeyCount ?? restored!.LiveKeyCount);
+            _pending.ResumeFrom(opened.Revision);
+            _watcher.ResumeFromSnapshot(opened.StreamCreated);
+        }
+
+        // The watch connects and reads the changes since the snapshot while the snapshot's entries are read into
+        // the state here; the apply loop starts once that state is in place, and applies what the watch has read
+        // meanwhile.
+        _watchLoop = Task.Run(() => _watcher.RunAsync(_firstWatchStopping.Token));
+        if (opened is not null)
+        {
+            restored ??= RestoreEntries(opened);
+            if (restored is null)
+            {
+                // The header held and the entries did not (a file written wrong, as its checksum holds): the watch
+                // that resumed from it stops before anything it read is applied (the apply loop has not started),
+                // and the bucket is read in full instead.
+                _firstWatchStopping.Cancel();
+                _watchLoop.GetAwaiter().GetResult();
+                Volatile.Write(ref _restoringKeyCount, -1);
+                _pending.BeginFullState(default);
+                _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
+                opened = null;
+            }
+            else
+            {
+                RestoreSnapshot(restored, opened, stopwatch);
+            }
         }
 
         if (_snapshotWriter is not null)
@@ -202,10 +232,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var cause = _watcher.LastFailure ?? ApplyFailure;
-        if (snapshot is not null)
+        if (opened is not null)
         {
             // Last-known-good configuration beats none, whether or not the source is optional.
-            Log.ServingSnapshot(_logger, cause, Bucket, _source.SnapshotPath!, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, (long)_source.StartupTimeout.TotalMilliseconds, snapshot.Revision + 1);
+            Log.ServingSnapshot(_logger, cause, Bucket, _source.SnapshotPath!, opened.Revision, (long)(DateTimeOffset.UtcNow - opened.WrittenAt).TotalSeconds, (long)_source.StartupTimeout.TotalMilliseconds, opened.Revision + 1);
             return;
         }
 
@@ -288,6 +318,7 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
             Log.DisposeTimedOut(_logger, Bucket, (long)DisposeTimeout.TotalMilliseconds);
         }
 
+        _firstWatchStopping.Dispose();
         _stopping.Dispose();
         _metrics.Dispose();
     }
@@ -512,40 +543,59 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
     }
 
-    /// <summary>The snapshot at <paramref name="path"/> if there is a usable one for this source; null (and why, logged) if not.</summary>
-    private ConfigurationSnapshot? ReadSnapshot(string path)
+    /// <summary>
+    /// The snapshot at <paramref name="path"/>, checked whole and its header read, if there is a usable one for this
+    /// source; null (and why, logged) if not.
+    /// </summary>
+    private OpenedSnapshot? OpenSnapshot(string path)
     {
         if (!File.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
             return null; // the first run: nothing to restore yet (a dangling link is refused below, with a warning)
         }
 
-        if (!SnapshotFile.TryRead(path, out var snapshot, out var reason, _source.SnapshotMaxBytes))
+        if (!SnapshotFile.TryOpen(path, out var opened, out var reason, _source.SnapshotMaxBytes))
         {
             Log.SnapshotIgnored(_logger, Bucket, path, reason);
             return null;
         }
 
-        if (!snapshot!.Matches(Bucket, _source.KeyPrefix ?? string.Empty, _jsonExpansion))
+        if (!opened!.Matches(Bucket, _source.KeyPrefix ?? string.Empty, _jsonExpansion))
         {
             Log.SnapshotIgnored(_logger, Bucket, path, "it was written for another bucket, key prefix, ExpandJsonValues or JsonExpansionLimits setting");
             return null;
         }
 
-        return snapshot;
+        return opened;
     }
 
     /// <summary>
-    /// Makes <paramref name="snapshot"/>'s state the configuration at once; the watch reads only what changed
-    /// after it. Runs before the apply loop starts, so nothing else touches the projection meanwhile.
+    /// The state of a snapshot opened, its entries read straight into it; null (and why, logged) if they do not
+    /// parse. Nothing is published: see <see cref="RestoreSnapshot"/>.
     /// </summary>
-    private void RestoreSnapshot(ConfigurationSnapshot snapshot, Stopwatch stopwatch)
+    private BucketProjection? RestoreEntries(OpenedSnapshot opened)
     {
-        _state.Restore(snapshot);
+        var projection = BucketProjection.BeginRestore(opened.JsonExpansion, opened.EntryCount, opened.Revision, opened.StreamCreated);
+        if (!SnapshotFile.TryReadEntries(opened, projection, out var reason))
+        {
+            Log.SnapshotIgnored(_logger, Bucket, _source.SnapshotPath!, reason);
+            return null;
+        }
+
+        return projection;
+    }
+
+    /// <summary>
+    /// Makes a snapshot's restored state the configuration at once; the watch reads only what changed after it.
+    /// Runs before the apply loop starts, so nothing else touches the projection meanwhile.
+    /// </summary>
+    private void RestoreSnapshot(BucketProjection restored, OpenedSnapshot opened, Stopwatch stopwatch)
+    {
+        _state.Restore(restored);
 
         Volatile.Write(ref _restoringKeyCount, -1); // after the projection is in place
-        Volatile.Write(ref _restoredSnapshot, new RestoredSnapshot(snapshot.Revision, snapshot.WrittenAt));
-        Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, _state.LiveKeyCount, snapshot.Revision, (long)(DateTimeOffset.UtcNow - snapshot.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
+        Volatile.Write(ref _restoredSnapshot, new RestoredSnapshot(opened.Revision, opened.WrittenAt));
+        Log.SnapshotRestored(_logger, Bucket, _source.SnapshotPath!, _state.LiveKeyCount, opened.Revision, (long)(DateTimeOffset.UtcNow - opened.WrittenAt).TotalSeconds, stopwatch.ElapsedMilliseconds);
     }
 
     /// <summary>How many keys have a value: the snapshot's while it is being restored, then the projection's.</summary>

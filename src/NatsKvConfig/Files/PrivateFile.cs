@@ -149,22 +149,32 @@ internal static class PrivateFile
     }
 
     // At most maxBytes + 1 bytes are ever read: one more than allowed says it is too large, whatever it claims.
-    private static bool TryReadBounded(Stream stream, long expected, long maxBytes, out byte[]? bytes, out string reason)
+    // The buffer is the size the file claims, so a file that keeps it is returned as read, not copied once more.
+    internal static bool TryReadBounded(Stream stream, long expected, long maxBytes, out byte[]? bytes, out string reason)
     {
-        var buffer = new byte[(int)Math.Min(Math.Max(expected, 0) + 1, Math.Min(maxBytes + 1, Array.MaxLength))];
+        var buffer = new byte[(int)Math.Min(Math.Max(expected, 0), Math.Min(maxBytes + 1, Array.MaxLength))];
         var used = 0;
+        Span<byte> next = stackalloc byte[1];
         while (true)
         {
             if (used == buffer.Length)
             {
-                if (used > maxBytes)
+                // Full: the end of the file, unless one more byte comes (a file that grew, or claimed no size).
+                if (stream.Read(next) == 0)
+                {
+                    break;
+                }
+
+                if (used + 1 > maxBytes)
                 {
                     bytes = null;
-                    reason = SizeRefusal(used, maxBytes);
+                    reason = SizeRefusal(used + 1, maxBytes);
                     return false;
                 }
 
-                Array.Resize(ref buffer, (int)Math.Min(Math.Min((long)buffer.Length * 2, maxBytes + 1), Array.MaxLength));
+                Array.Resize(ref buffer, (int)Math.Min(Math.Min(Math.Max((long)buffer.Length * 2, 4096), maxBytes + 1), Array.MaxLength));
+                buffer[used++] = next[0];
+                continue;
             }
 
             var read = stream.Read(buffer, used, buffer.Length - used);

@@ -64,6 +64,37 @@ public static class NatsKvKeyMapper
         return true;
     }
 
+    /// <summary>
+    /// Whether the UTF-8 <paramref name="path"/> is what a plain key maps to (plain characters, colons only between
+    /// them), so that its key is the path with dots for colons. Checked on the bytes, making no string: for reading
+    /// a snapshot, which stores a plain key's entry as its path alone.
+    /// </summary>
+    internal static bool IsPlainPath(ReadOnlySpan<byte> path) => IsPlainPath<byte>(path);
+
+    /// <summary>Whether <paramref name="path"/> is what a plain key maps to (see the UTF-8 overload).</summary>
+    internal static bool IsPlainPath(string path) => IsPlainPath<char>(path);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per snapshot entry, at start-up
+    private static bool IsPlainPath<TUnit>(ReadOnlySpan<TUnit> path)
+        where TUnit : unmanaged, System.Numerics.IBinaryInteger<TUnit>
+    {
+        if (path.IsEmpty || uint.CreateTruncating(path[0]) == PathSeparator || uint.CreateTruncating(path[^1]) == PathSeparator)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < path.Length; i++)
+        {
+            var unit = uint.CreateTruncating(path[i]);
+            if (unit == PathSeparator ? uint.CreateTruncating(path[i - 1]) == PathSeparator : unit >= 0x80 || !IsPlainKeyChar((char)unit))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The characters a key token may hold without escaping, as shown in error messages.</summary>
     /// <remarks>Display text, not a contract: internal so its wording can change without breaking callers.</remarks>
     internal const string AllowedKeyCharacters = "A-Z a-z 0-9 - _ / = (and . between tokens)";

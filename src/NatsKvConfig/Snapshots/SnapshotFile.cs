@@ -19,14 +19,22 @@ namespace NatsKvConfig;
 /// XxHash64 of everything before it. Strings are stored as UTF-8 (half the size of UTF-16 for the ASCII most
 /// configuration is), and as UTF-16 code units only when they hold a lone surrogate (possible in a path from an
 /// escaped key), so every string round-trips exactly. Since version 3 the header holds the JSON expansion limits
-/// the outputs were produced under. Version 1 (all strings UTF-16) and 2 files are still read when they hold no
-/// expanded JSON; when they do, they are refused, since those versions expanded JSON without limits.
+/// the outputs were produced under, and since version 4 how many keys have a value (so the watch can start from
+/// the header alone, while the entries are parsed), and a plain key's entry is stored as its path and value alone,
+/// the key being the path with '.' for ':'. Version 3 files are still read; version 1 (all strings UTF-16)
+/// and 2 files too when they hold no expanded JSON; when they do, they are refused, since those versions expanded
+/// JSON without limits.
 /// </remarks>
 internal static class SnapshotFile
 {
-    private const int FormatVersion = 3;
-    private const int UnlimitedExpansionFormatVersion = 2;
+    private const int FormatVersion = 4;
+    private const int KeyCountFormatVersion = 4;
+    private const int PlainEntryFormatVersion = 4;
+    private const int LimitedExpansionFormatVersion = 3;
     private const int Utf16OnlyFormatVersion = 1;
+
+    // Where an entry's key would start, in place of a string's length: a plain key's entry (path and value) follows.
+    private const int PlainEntryMarker = -2;
     private const int ChecksumLength = sizeof(ulong);
     private static ReadOnlySpan<byte> Magic => "NKVCSNAP"u8;
 
@@ -56,15 +64,16 @@ internal static class SnapshotFile
         writer.WriteInt64(snapshot.StreamCreated.UtcTicks);
         writer.WriteUInt64(snapshot.Revision);
         writer.WriteInt64(snapshot.WrittenAt.UtcTicks);
+        writer.WriteInt32(snapshot.LiveKeyCount);
         writer.WriteInt32(snapshot.Entries.Count);
         foreach (var entry in snapshot.Entries)
         {
-            if (entry.PlainPath is { } plainPath)
+            if (entry.PlainPath is { } plainPath && NatsKvKeyMapper.IsPlainPath(plainPath))
             {
-                // The same bytes as any entry's, made without a key string: the key is the path with '.' for ':'.
-                writer.WriteString(plainPath, colonsAsDots: true);
+                // A plain key's entry is its path alone: the key is the path with '.' for ':'. (Checked, as the
+                // reader checks it: a path that is not a plain one is written as any entry is, key and all.)
+                writer.WriteInt32(PlainEntryMarker);
                 writer.WriteUInt64(entry.Revision);
-                writer.WriteInt32(1);
                 writer.WriteString(plainPath);
                 writer.WriteString(entry.PlainValue);
                 continue;
@@ -89,12 +98,32 @@ internal static class SnapshotFile
     /// owner, group or other permission bits, larger than <paramref name="maxBytes"/>), or when it is unreadable,
     /// truncated, corrupt or of another format.
     /// </summary>
-    // Runs once, at start-up, over every entry: compiled fully optimized from the first call rather than
-    // spending the restore in unoptimized code while tiered compilation catches up.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(string path, out ConfigurationSnapshot? snapshot, out string reason, long maxBytes = DefaultMaxBytes)
     {
         snapshot = null;
+        if (!TryOpen(path, out var opened, out reason, maxBytes))
+        {
+            return false;
+        }
+
+        var entries = new EntryList(opened!.EntryCount);
+        if (!TryReadEntries(opened, entries, out reason))
+        {
+            return false;
+        }
+
+        snapshot = new ConfigurationSnapshot(opened.Bucket, opened.KeyPrefix, opened.JsonExpansion, opened.StreamCreated, opened.Revision, opened.WrittenAt, entries);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the snapshot at <paramref name="path"/> and checks it whole (its checksum), but parses only its header:
+    /// see <see cref="TryRead"/> for when it returns <see langword="false"/>. A file opened may still hold entries
+    /// that do not parse (<see cref="TryReadEntries"/>), though only if it was written wrong: its checksum holds.
+    /// </summary>
+    public static bool TryOpen(string path, out OpenedSnapshot? opened, out string reason, long maxBytes = DefaultMaxBytes)
+    {
+        opened = null;
         if (!PrivateFile.TryRead(path, maxBytes, out var bytes, out var missing, out reason))
         {
             reason = missing ? "there is no snapshot file" : reason;
@@ -117,7 +146,7 @@ internal static class SnapshotFile
         try
         {
             var version = BinaryPrimitives.ReadInt32LittleEndian(body[Magic.Length..]);
-            if (version is not (FormatVersion or UnlimitedExpansionFormatVersion or Utf16OnlyFormatVersion) || !BitConverter.IsLittleEndian)
+            if (version is < Utf16OnlyFormatVersion or > FormatVersion || !BitConverter.IsLittleEndian)
             {
                 reason = $"it has format version {version}, and this version of NatsKvConfig reads {Utf16OnlyFormatVersion} to {FormatVersion}";
                 return false;
@@ -130,7 +159,7 @@ internal static class SnapshotFile
             JsonExpansionLimits? jsonExpansion = null;
             if (reader.ReadInt32() != 0)
             {
-                if (version < FormatVersion)
+                if (version < LimitedExpansionFormatVersion)
                 {
                     reason = "it was written by an earlier version of NatsKvConfig, which expanded JSON values without limits";
                     return false;
@@ -148,10 +177,52 @@ internal static class SnapshotFile
             var streamCreated = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
             var revision = reader.ReadUInt64();
             var writtenAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
-            var count = reader.ReadCount();
-            var entries = new SnapshotEntry[count];
-            for (var i = 0; i < entries.Length; i++)
+            int? liveKeyCount = version >= KeyCountFormatVersion ? reader.ReadCount() : null;
+            var entryCount = reader.ReadCount();
+            var entries = new Range(body.Length - reader.Remaining, body.Length);
+            opened = new OpenedSnapshot(bucket, keyPrefix, jsonExpansion, streamCreated, revision, writtenAt, liveKeyCount, entryCount, bytes, entries, version);
+            reason = string.Empty;
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentOutOfRangeException or OverflowException)
+        {
+            reason = "its contents are inconsistent (corrupt)";
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Parses the entries of a snapshot <see cref="TryOpen">opened</see>, handing each to <paramref name="sink"/> as
+    /// it is read. Returns <see langword="false"/> with the reason when they are inconsistent (possible only in a
+    /// file written wrong, as its checksum holds); the sink then holds part of them, and is to be dropped.
+    /// </summary>
+    // Runs once, at start-up, over every entry: compiled fully optimized from the first call rather than
+    // spending the restore in unoptimized code while tiered compilation catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryReadEntries<TSink>(OpenedSnapshot opened, TSink sink, out string reason)
+        where TSink : ISnapshotEntrySink
+    {
+        try
+        {
+            var reader = new Decoder(opened.Bytes[opened.Entries], utf16Only: opened.Version == Utf16OnlyFormatVersion);
+            var plainEntries = opened.Version >= PlainEntryFormatVersion;
+            var liveKeys = 0;
+            for (var i = 0; i < opened.EntryCount; i++)
             {
+                if (plainEntries && reader.TryReadMarker(PlainEntryMarker))
+                {
+                    var plainRevision = reader.ReadUInt64();
+                    var plainPath = reader.ReadEncoded(out var plainUtf16, out var plainNull);
+                    if (plainNull || plainUtf16 || !NatsKvKeyMapper.IsPlainPath(plainPath))
+                    {
+                        throw new FormatException("A plain key's path is not a plain path.");
+                    }
+
+                    sink.Accept(SnapshotEntry.Plain(Decoder.ToString(plainPath, utf16: false), reader.ReadString(), plainRevision));
+                    liveKeys++;
+                    continue;
+                }
+
                 var keyBytes = reader.ReadEncoded(out var keyUtf16, out var keyNull);
                 if (keyNull)
                 {
@@ -160,6 +231,7 @@ internal static class SnapshotFile
 
                 var keyRevision = reader.ReadUInt64();
                 var outputCount = reader.ReadCount();
+                liveKeys += outputCount > 0 ? 1 : 0;
                 if (outputCount == 1)
                 {
                     var pathBytes = reader.ReadEncoded(out var pathUtf16, out var pathNull);
@@ -170,10 +242,10 @@ internal static class SnapshotFile
 
                     var value = reader.ReadString();
 
-                    // Most entries are a plain key's: kept as their path and value alone, with no key string made.
-                    entries[i] = !keyUtf16 && !pathUtf16 && NatsKvKeyMapper.IsPlainPair(keyBytes, pathBytes)
+                    // Files before version 4 store a plain key's entry as any other: kept as its path and value alone.
+                    sink.Accept(!keyUtf16 && !pathUtf16 && NatsKvKeyMapper.IsPlainPair(keyBytes, pathBytes)
                         ? SnapshotEntry.Plain(Decoder.ToString(pathBytes, utf16: false), value, keyRevision)
-                        : new SnapshotEntry(Decoder.ToString(keyBytes, keyUtf16), keyRevision, [new KeyValuePair<string, string?>(Decoder.ToString(pathBytes, pathUtf16), value)]);
+                        : new SnapshotEntry(Decoder.ToString(keyBytes, keyUtf16), keyRevision, [new KeyValuePair<string, string?>(Decoder.ToString(pathBytes, pathUtf16), value)]));
                     continue;
                 }
 
@@ -185,7 +257,7 @@ internal static class SnapshotFile
                     outputs[j] = new KeyValuePair<string, string?>(outputPath, reader.ReadString());
                 }
 
-                entries[i] = new SnapshotEntry(key, keyRevision, outputs);
+                sink.Accept(new SnapshotEntry(key, keyRevision, outputs));
             }
 
             if (!reader.AtEnd)
@@ -193,7 +265,11 @@ internal static class SnapshotFile
                 throw new FormatException("Data follows the last entry.");
             }
 
-            snapshot = new ConfigurationSnapshot(bucket, keyPrefix, jsonExpansion, streamCreated, revision, writtenAt, entries);
+            if (opened.LiveKeyCount is { } recorded && recorded != liveKeys)
+            {
+                throw new FormatException("The header's count of keys differs from the entries'.");
+            }
+
             reason = string.Empty;
             return true;
         }
@@ -202,6 +278,12 @@ internal static class SnapshotFile
             reason = "its contents are inconsistent (corrupt)";
             return false;
         }
+    }
+
+    /// <summary>Collects the entries read, for <see cref="TryRead"/>.</summary>
+    private sealed class EntryList(int capacity) : List<SnapshotEntry>(capacity), ISnapshotEntrySink
+    {
+        public void Accept(in SnapshotEntry entry) => Add(entry);
     }
 
     /// <summary>Buffers what is written, hashing it on the way to the stream.</summary>
@@ -253,8 +335,7 @@ internal static class SnapshotFile
         /// with a lone surrogate, which UTF-8 cannot hold) and clear for UTF-8; then the bytes.
         /// </summary>
         /// <param name="value">The string.</param>
-        /// <param name="colonsAsDots">Whether to write '.' for every ':' (a plain key from its path: plain keys are ASCII).</param>
-        public void WriteString(string? value, bool colonsAsDots = false)
+        public void WriteString(string? value)
         {
             if (value is null)
             {
@@ -267,11 +348,6 @@ internal static class SnapshotFile
             {
                 if (Utf8.FromUtf16(value, rented, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
                 {
-                    if (colonsAsDots)
-                    {
-                        rented.AsSpan(0, written).Replace((byte)':', (byte)'.');
-                    }
-
                     WriteInt32(written << 1);
                     Write(rented.AsSpan(0, written));
                 }
@@ -306,7 +382,7 @@ internal static class SnapshotFile
 
     /// <summary>Reads what <see cref="Encoder"/> wrote, checking every length against what is left.</summary>
     /// <remarks>
-    /// Read once per process, over every entry: its methods are inlined into <see cref="TryRead"/>, or compiled fully
+    /// Read once per process, over every entry: its methods are inlined into <see cref="TryReadEntries"/>, or compiled fully
     /// optimised, since tiered compilation would otherwise run all of a start-up's read in unoptimised code.
     /// </remarks>
     private ref struct Decoder(ReadOnlySpan<byte> bytes, bool utf16Only)
@@ -315,6 +391,21 @@ internal static class SnapshotFile
         private ReadOnlySpan<byte> _rest = bytes;
 
         public readonly bool AtEnd => _rest.IsEmpty;
+
+        public readonly int Remaining => _rest.Length;
+
+        /// <summary>Consumes the next four bytes if they are <paramref name="marker"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryReadMarker(int marker)
+        {
+            if (_rest.Length < sizeof(int) || BinaryPrimitives.ReadInt32LittleEndian(_rest) != marker)
+            {
+                return false;
+            }
+
+            _rest = _rest[sizeof(int)..];
+            return true;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(sizeof(int)));

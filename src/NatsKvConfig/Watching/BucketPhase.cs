@@ -12,7 +12,7 @@ namespace NatsKvConfig;
 ///   ReadingFullState ──CompleteFullState──► FullStateRead ──Drain──► Live ─┘
 ///   CatchingUp ──────CompleteCatchUp──────► CaughtUp ───────Drain──► Live
 ///      ▲
-///      └── ResumeFrom (a snapshot restored at start)
+///      └── ResumeFrom (a snapshot's header read at start)
 /// </code>
 /// </remarks>
 internal enum BucketPhase

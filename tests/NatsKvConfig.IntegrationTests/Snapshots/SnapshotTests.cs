@@ -152,6 +152,65 @@ public sealed class SnapshotTests : IDisposable
         await Eventually.TrueAsync(() => root["a"] == "3", "live changes flow after the catch-up");
     }
 
+    // The watch resumes from the header while the entries are read: when they then fail, what it read must not be
+    // applied over nothing. The keys unchanged since the snapshot would be missing if it were.
+    [Fact]
+    public async Task A_snapshot_whose_entries_do_not_parse_behind_a_good_checksum_is_ignored_and_the_bucket_read_in_full()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("b", "1");
+        var path = await WrittenSnapshotAsync(bucket);
+        await File.WriteAllBytesAsync(path, Tests.Snapshots.EarlierSnapshotFormats.WithDataAfterTheEntries(await File.ReadAllBytesAsync(path)));
+
+        await bucket.PutAsync("a", "2");
+        await bucket.PutAsync("d", "new");
+        var logs = new CapturingLoggerProvider();
+
+        using var root = Build(bucket, path, logs);
+        var provider = root.Provider();
+
+        Assert.True(provider.IsLoaded);
+        Assert.False(provider.IsServingSnapshot);
+        Assert.Equal("2", root["a"]);
+        Assert.Equal("1", root["b"]);
+        Assert.Equal("new", root["d"]);
+        Assert.Contains(logs.Ours, entry => entry.EventId == 7002 && entry.Message.Contains("inconsistent", StringComparison.Ordinal));
+        Assert.False(logs.Has(7005), "nothing of the file was restored");
+
+        await bucket.PutAsync("b", "3");
+        await Eventually.TrueAsync(() => root["b"] == "3", "live changes flow after the full read");
+        await WaitForSnapshotAsync(path, provider.AppliedRevision);
+    }
+
+    [Fact]
+    public async Task A_snapshot_written_by_the_previous_format_is_still_restored_with_the_changes_since()
+    {
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url);
+        await bucket.PutAsync("a", "1");
+        await bucket.PutAsync("b", "1");
+        await bucket.PutAsync("c", """{"x": "1"}""");
+        var path = await WrittenSnapshotAsync(bucket);
+        Assert.True(SnapshotFile.TryRead(path, out var current, out var reason), reason);
+        await File.WriteAllBytesAsync(path, Tests.Snapshots.EarlierSnapshotFormats.WriteVersion3(current!));
+
+        await bucket.PutAsync("a", "2");
+        await bucket.DeleteAsync("b");
+        var logs = new CapturingLoggerProvider();
+
+        using var root = Build(bucket, path, logs);
+
+        Assert.True(root.Provider().IsLoaded);
+        Assert.True(logs.Has(7005), "the version 3 snapshot was restored");
+        Assert.False(logs.Has(7002));
+        Assert.Equal("2", root["a"]);
+        Assert.Null(root["b"]);
+        Assert.Equal("1", root["c:x"]);
+        await Eventually.TrueAsync(() => logs.Has(11001), "the bucket's full state confirms what the snapshot and the changes since produced", Long);
+    }
+
     [Fact]
     public async Task A_forged_snapshot_matching_the_stream_is_replaced_by_the_bucket_s_full_state_once_it_is_reachable()
     {

@@ -116,6 +116,35 @@ public sealed class PrivateFileTests : IDisposable
         Assert.Contains("larger than the 99 bytes", reason, StringComparison.Ordinal);
     }
 
+    // The size a file claims is only where reading starts: one that grew, shrank or claimed none reads whole.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4_999)]
+    [InlineData(5_000)]
+    [InlineData(5_001)]
+    [InlineData(100_000)]
+    public void What_is_read_is_the_whole_content_whatever_size_was_claimed(long claimed)
+    {
+        var content = Enumerable.Range(0, 5_000).Select(i => (byte)i).ToArray();
+
+        Assert.True(PrivateFile.TryReadBounded(new MemoryStream(content), claimed, 1_000_000, out var bytes, out var reason), reason);
+        Assert.Equal(content, bytes);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1_000)]
+    [InlineData(5_000)]
+    public void Content_beyond_the_cap_is_refused_whatever_size_was_claimed(long claimed)
+    {
+        var content = new byte[5_000];
+
+        Assert.False(PrivateFile.TryReadBounded(new MemoryStream(content), claimed, 4_999, out var bytes, out var reason));
+        Assert.Null(bytes);
+        Assert.Contains("larger than the 4999 bytes", reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_device_or_a_link_to_one_is_refused_without_reading_it()
     {

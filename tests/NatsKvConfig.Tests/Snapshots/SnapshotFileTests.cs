@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
-using System.Text;
 using CsCheck;
 
 namespace NatsKvConfig.Tests.Snapshots;
@@ -93,24 +90,120 @@ public sealed class SnapshotFileTests : IDisposable
     }
 
     [Fact]
-    public void A_plain_keys_entry_is_kept_without_a_key_string_and_written_as_any_entry_is()
+    public void A_plain_keys_entry_is_written_as_its_path_alone_and_read_back_plain_without_a_key_string()
     {
         var general = NewPath();
         var plain = NewPath();
         SnapshotFile.Write(general, Sample(new SnapshotEntry("db.host", 3, [new("db:host", "localhost")])));
         SnapshotFile.Write(plain, Sample(SnapshotEntry.Plain("db:host", "localhost", 3)));
 
-        // One format: the file does not say which way the entry was held.
-        Assert.Equal(File.ReadAllBytes(general), File.ReadAllBytes(plain));
+        // No key and no output count: those bytes are the difference.
+        Assert.Equal(new FileInfo(general).Length - "db.host".Length - sizeof(int), new FileInfo(plain).Length);
 
-        Assert.True(SnapshotFile.TryRead(plain, out var read, out var reason), reason);
+        foreach (var file in new[] { plain, general })
+        {
+            Assert.True(SnapshotFile.TryRead(file, out var read, out var reason), reason);
+            var entry = Assert.Single(read!.Entries);
+            Assert.True(entry.IsPlain);
+            Assert.Equal("db:host", entry.PlainPath);
+            Assert.Equal("localhost", entry.PlainValue);
+            Assert.Equal("db.host", entry.Key);
+            Assert.Equal(3UL, entry.Revision);
+            Assert.Equal([new KeyValuePair<string, string?>("db:host", "localhost")], entry.Outputs);
+            Assert.Equal(1, entry.OutputCount);
+        }
+    }
+
+    [Fact]
+    public void A_plain_entry_whose_path_is_not_a_plain_keys_is_refused_even_behind_a_good_checksum()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SnapshotEntry.Plain("db:host", "localhost", 3)));
+        var bytes = File.ReadAllBytes(path);
+        var at = bytes.AsSpan().IndexOf("db:host"u8);
+        bytes[at + 2] = (byte)'.'; // "db.host": no plain key maps to a path with a dot
+        WriteOwnerOnly(path, EarlierSnapshotFormats.Sealed(bytes[..^sizeof(ulong)]));
+
+        Assert.True(SnapshotFile.TryOpen(path, out _, out var openReason), openReason);
+        Assert.False(SnapshotFile.TryRead(path, out var read, out var reason));
+        Assert.Null(read);
+        Assert.Equal("its contents are inconsistent (corrupt)", reason);
+    }
+
+    [Fact]
+    public void A_path_held_as_plain_that_is_not_a_plain_keys_is_written_with_its_key()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SnapshotEntry.Plain("a:b=c", "v", 3)));
+
+        Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
         var entry = Assert.Single(read!.Entries);
-        Assert.True(entry.IsPlain);
-        Assert.Equal("db:host", entry.PlainPath);
-        Assert.Equal("localhost", entry.PlainValue);
-        Assert.Equal("db.host", entry.Key);
-        Assert.Equal([new KeyValuePair<string, string?>("db:host", "localhost")], entry.Outputs);
-        Assert.Equal(1, entry.OutputCount);
+        Assert.Equal("a.b=c", entry.Key);
+        Assert.Equal([new KeyValuePair<string, string?>("a:b=c", "v")], entry.Outputs);
+    }
+
+    [Fact]
+    public void The_header_alone_says_where_to_resume_and_how_many_keys_have_a_value()
+    {
+        var path = NewPath();
+        var snapshot = Sample([.. SomeEntries, new SnapshotEntry("empty", 11, [])]);
+        SnapshotFile.Write(path, snapshot);
+
+        Assert.True(SnapshotFile.TryOpen(path, out var opened, out var reason), reason);
+        Assert.Equal(42UL, opened!.Revision);
+        Assert.Equal(snapshot.StreamCreated, opened.StreamCreated);
+        Assert.Equal(snapshot.WrittenAt, opened.WrittenAt);
+        Assert.Equal(4, opened.EntryCount);
+        Assert.Equal(3, opened.LiveKeyCount);
+        Assert.True(opened.Matches("bucket", "prefix", JsonExpansionLimits.Default));
+        Assert.False(opened.Matches("bucket", "other", JsonExpansionLimits.Default));
+    }
+
+    [Fact]
+    public void Entries_that_do_not_parse_behind_a_good_checksum_are_refused_after_the_header_was_read()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SomeEntries));
+        WriteOwnerOnly(path, EarlierSnapshotFormats.WithDataAfterTheEntries(File.ReadAllBytes(path)));
+
+        Assert.True(SnapshotFile.TryOpen(path, out var opened, out var openReason), openReason);
+        Assert.False(SnapshotFile.TryReadEntries(opened!, new EntryCollector(), out var reason));
+        Assert.Equal("its contents are inconsistent (corrupt)", reason);
+    }
+
+    [Fact]
+    public void A_header_whose_count_of_keys_disagrees_with_the_entries_is_refused()
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SomeEntries));
+        var bytes = File.ReadAllBytes(path);
+
+        // The count of keys with a value sits just before the count of entries, which ends the header.
+        Assert.True(SnapshotFile.TryOpen(path, out var opened, out _));
+        var countAt = opened!.Entries.Start.GetOffset(bytes.Length) - (2 * sizeof(int));
+        Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(countAt)));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(countAt), 2);
+        WriteOwnerOnly(path, EarlierSnapshotFormats.Sealed(bytes[..^sizeof(ulong)]));
+
+        Assert.False(SnapshotFile.TryRead(path, out _, out var reason));
+        Assert.Equal("its contents are inconsistent (corrupt)", reason);
+    }
+
+    [Fact]
+    public void A_version_3_snapshot_is_still_read_its_plain_pairs_kept_plain_and_its_header_without_a_count_of_keys()
+    {
+        var path = NewPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var snapshot = Sample([.. SomeEntries, SnapshotEntry.Plain("plain:key", "v", 12)]);
+
+        WriteOwnerOnly(path, EarlierSnapshotFormats.WriteVersion3(snapshot));
+
+        Assert.True(SnapshotFile.TryOpen(path, out var opened, out var openReason), openReason);
+        Assert.Null(opened!.LiveKeyCount);
+        Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
+        AssertSame(snapshot, read!);
+        Assert.True(read!.Entries[^1].IsPlain);
+        Assert.True(read.Entries[0].IsPlain); // db.host -> db:host, written with its key by version 3
     }
 
     [Theory]
@@ -252,7 +345,7 @@ public sealed class SnapshotFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var snapshot = Sample(SomeEntries) with { JsonExpansion = null };
 
-        WriteOwnerOnly(path, WriteVersion1(snapshot));
+        WriteOwnerOnly(path, EarlierSnapshotFormats.WriteVersion1(snapshot));
 
         Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
         AssertSame(snapshot, read!);
@@ -264,7 +357,7 @@ public sealed class SnapshotFileTests : IDisposable
         var path = NewPath();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
-        WriteOwnerOnly(path, WriteVersion1(Sample(SomeEntries)));
+        WriteOwnerOnly(path, EarlierSnapshotFormats.WriteVersion1(Sample(SomeEntries)));
 
         Assert.False(SnapshotFile.TryRead(path, out var read, out var reason));
         Assert.Null(read);
@@ -286,41 +379,10 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.False(read.Matches("bucket", "prefix", jsonExpansion: null));
     }
 
-    /// <summary>The layout version 1 wrote: every string as its length in UTF-16 code units (-1 for null), then the units.</summary>
-    private static byte[] WriteVersion1(ConfigurationSnapshot snapshot)
+    private sealed class EntryCollector : ISnapshotEntrySink
     {
-        var body = new List<byte>();
-        void Int32(int value) => body.AddRange(BitConverter.GetBytes(value));
-        void Int64(long value) => body.AddRange(BitConverter.GetBytes(value));
-        void Text(string? value)
-        {
-            Int32(value?.Length ?? -1);
-            body.AddRange(MemoryMarshal.AsBytes(value.AsSpan()).ToArray());
-        }
+        public List<SnapshotEntry> Entries { get; } = [];
 
-        body.AddRange(Encoding.ASCII.GetBytes("NKVCSNAP"));
-        Int32(1);
-        Text(snapshot.Bucket);
-        Text(snapshot.KeyPrefix);
-        Int32(snapshot.JsonExpansion is null ? 0 : 1);
-        Int64(snapshot.StreamCreated.UtcTicks);
-        Int64((long)snapshot.Revision);
-        Int64(snapshot.WrittenAt.UtcTicks);
-        Int32(snapshot.Entries.Count);
-        foreach (var entry in snapshot.Entries)
-        {
-            Text(entry.Key);
-            Int64((long)entry.Revision);
-            Int32(entry.Outputs.Length);
-            foreach (var (outputPath, value) in entry.Outputs)
-            {
-                Text(outputPath);
-                Text(value);
-            }
-        }
-
-        var checksum = new byte[sizeof(ulong)];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64([.. body]));
-        return [.. body, .. checksum];
+        public void Accept(in SnapshotEntry entry) => Entries.Add(entry);
     }
 }
