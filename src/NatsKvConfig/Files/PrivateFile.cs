@@ -152,7 +152,8 @@ internal static class PrivateFile
     // The buffer is the size the file claims, so a file that keeps it is returned as read, not copied once more.
     internal static bool TryReadBounded(Stream stream, long expected, long maxBytes, out byte[]? bytes, out string reason)
     {
-        var buffer = new byte[(int)Math.Min(Math.Max(expected, 0), Math.Min(maxBytes + 1, Array.MaxLength))];
+        // Not zeroed first: every byte returned is one read, and the zeroing would be a pass over fresh pages.
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(Math.Max(expected, 0), Math.Min(maxBytes + 1, Array.MaxLength)));
         var used = 0;
         Span<byte> next = stackalloc byte[1];
         while (true)

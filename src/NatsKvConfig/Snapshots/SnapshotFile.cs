@@ -33,6 +33,10 @@ internal static class SnapshotFile
     private const int LimitedExpansionFormatVersion = 3;
     private const int Utf16OnlyFormatVersion = 1;
 
+    // The fewest bytes an entry takes (an empty key, its revision, no outputs), for counts read before the
+    // entries: the table restored is sized by the count, so a count the file cannot hold is refused.
+    private const int MinimumEntryBytes = sizeof(int) + sizeof(ulong) + sizeof(int);
+
     // Where an entry's key would start, in place of a string's length: a plain key's entry (path and value) follows.
     private const int PlainEntryMarker = -2;
     private const int ChecksumLength = sizeof(ulong);
@@ -177,8 +181,8 @@ internal static class SnapshotFile
             var streamCreated = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
             var revision = reader.ReadUInt64();
             var writtenAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
-            int? liveKeyCount = version >= KeyCountFormatVersion ? reader.ReadCount() : null;
-            var entryCount = reader.ReadCount();
+            int? liveKeyCount = version >= KeyCountFormatVersion ? reader.ReadCount(MinimumEntryBytes) : null;
+            var entryCount = reader.ReadCount(MinimumEntryBytes);
             var entries = new Range(body.Length - reader.Remaining, body.Length);
             opened = new OpenedSnapshot(bucket, keyPrefix, jsonExpansion, streamCreated, revision, writtenAt, liveKeyCount, entryCount, bytes, entries, version);
             reason = string.Empty;
@@ -416,12 +420,15 @@ internal static class SnapshotFile
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(sizeof(ulong)));
 
-        /// <summary>A count of items that each take at least four bytes: larger than what is left means corruption.</summary>
+        /// <summary>
+        /// A count of items that each take at least <paramref name="minimumItemBytes"/>: more than what is left can
+        /// hold means corruption (and is never allocated for).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int ReadCount()
+        public int ReadCount(int minimumItemBytes = sizeof(int))
         {
             var count = ReadInt32();
-            return count < 0 || count > _rest.Length / sizeof(int) ? throw new FormatException("A count is out of range.") : count;
+            return count < 0 || count > _rest.Length / minimumItemBytes ? throw new FormatException("A count is out of range.") : count;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -189,6 +189,27 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.Equal("its contents are inconsistent (corrupt)", reason);
     }
 
+    [Theory]
+    [InlineData(1)] // the count of entries
+    [InlineData(2)] // the count of keys with a value
+    public void A_count_in_the_header_that_the_file_cannot_hold_is_refused_before_anything_is_sized_by_it(int fromEnd)
+    {
+        var path = NewPath();
+        SnapshotFile.Write(path, Sample(SomeEntries));
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(SnapshotFile.TryOpen(path, out var opened, out _));
+
+        // Each entry takes at least 16 bytes: one for every 8 bytes left is more than the rest can hold.
+        var countAt = opened!.Entries.Start.GetOffset(bytes.Length) - (fromEnd * sizeof(int));
+        var left = bytes.Length - sizeof(ulong) - countAt - sizeof(int);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(countAt), left / 8);
+        WriteOwnerOnly(path, EarlierSnapshotFormats.Sealed(bytes[..^sizeof(ulong)]));
+
+        Assert.False(SnapshotFile.TryOpen(path, out var refused, out var reason));
+        Assert.Null(refused);
+        Assert.Equal("its contents are inconsistent (corrupt)", reason);
+    }
+
     [Fact]
     public void A_version_3_snapshot_is_still_read_its_plain_pairs_kept_plain_and_its_header_without_a_count_of_keys()
     {
