@@ -91,6 +91,60 @@ public class LoadTests
         await Eventually.TrueAsync(() => root["a"] == "newer" && root["gone"] == "back", "changes after the whole-stream read are applied");
     }
 
+    // NATS.Net's watch keeps the arrays behind its channels as large as the backlog a fast read built, for as long
+    // as it runs: after a large full read the provider follows the bucket with a new watch, resumed right after what
+    // it read. Changes written meanwhile must all arrive.
+    [Fact]
+    public async Task After_a_large_full_read_a_new_watch_follows_from_the_next_revision_and_no_change_written_meanwhile_is_lost()
+    {
+        const int Keys = 1_500;
+        var server = await SharedNatsServer.GetAsync();
+        await using var bucket = await TestBucket.CreateAsync(server.Url, history: 1);
+        for (var start = 0; start < Keys; start += 250)
+        {
+            await Task.WhenAll(Enumerable.Range(start, 250).Select(i => bucket.PutAsync($"k.{i}", "v0").AsTask()));
+        }
+
+        var logs = new CapturingLoggerProvider();
+        using var stopWriting = new CancellationTokenSource();
+        var written = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stopWriting.IsCancellationRequested)
+            {
+                var round = Interlocked.Increment(ref written);
+                await bucket.PutAsync($"k.{round % Keys}", $"v{round}");
+            }
+        });
+
+        using var root = ProviderHarness.Build(bucket, logs: logs.CreateFactory());
+        var provider = root.Provider();
+        Assert.True(provider.IsLoaded);
+        var js = new NATS.Client.JetStream.NatsJSContext(bucket.Connection);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var consumers = new List<NATS.Client.JetStream.Models.ConsumerConfig>();
+                await foreach (var consumer in js.ListConsumersAsync($"KV_{bucket.Name}"))
+                {
+                    consumers.Add(consumer.Info.Config);
+                }
+
+                return consumers is [{ DeliverPolicy: NATS.Client.JetStream.Models.ConsumerConfigDeliverPolicy.ByStartSequence }];
+            },
+            "the bucket's one consumer is the new watch's, resumed after the state read");
+
+        await stopWriting.CancelAsync();
+        await writer;
+        var expected = await bucket.ReadAllAsync();
+        await Eventually.TrueAsync(
+            () => expected.All(pair => root[pair.Key.Replace('.', ':')] == pair.Value),
+            () => $"every change written during the load is applied ({expected.Count(pair => root[pair.Key.Replace('.', ':')] != pair.Value)} of {expected.Count} differ)");
+        Assert.True(provider.IsCaughtUp);
+        Assert.False(logs.Has(3001), "no watch failed");
+        Assert.True(written > 0);
+    }
+
     [Fact]
     public async Task A_bucket_holding_older_revisions_of_a_key_is_read_key_by_key()
     {

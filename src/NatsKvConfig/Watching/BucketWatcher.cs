@@ -24,6 +24,11 @@ internal sealed class BucketWatcher
     // opens again, its event restarts the watch at once.
     private static readonly TimeSpan MinRequestTimeout = TimeSpan.FromSeconds(30);
 
+    // A full read of at least this many entries is followed by a new watch, resumed right after it: NATS.Net's watch
+    // keeps the arrays behind its channels as large as the backlog a fast read built (1,024 entries of 72 bytes each
+    // after a read of 1,000 keys, 16,384 after 100,000: 1.2 MB) for as long as it runs, and a new one holds none.
+    private const int RenewWatchAfterEntries = 1_000;
+
     private readonly NatsKvConfigurationSource _source;
     private readonly string _bucket;
     private readonly string _filter;
@@ -48,6 +53,10 @@ internal sealed class BucketWatcher
     private long _lastEntryTicks;
     private long _bucketBytes = -1;
     private int _fullReadRequested;
+
+    // Set when the watch ends on purpose after a large full read (see RenewWatchAfterEntries): the next one is no
+    // restart to count, and the provider stays caught up meanwhile.
+    private bool _renewing;
 
     public BucketWatcher(NatsKvConfigurationSource source, NatsConnectionLease connection, PendingChanges pending, ILogger logger, NatsKvConfigMetrics metrics, Func<int> pathCount, Func<int> liveKeyCount)
     {
@@ -90,7 +99,7 @@ internal sealed class BucketWatcher
         var started = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (started)
+            if (started && !_renewing)
             {
                 _metrics.WatchRestarted();
             }
@@ -195,7 +204,8 @@ internal sealed class BucketWatcher
 
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Volatile.Write(ref _currentWatch, watch);
-        _caughtUp = false;
+        _caughtUp = _renewing && _caughtUp;
+        _renewing = false;
         _disconnected = connection.ConnectionState != NatsConnectionState.Open;
         var resumeAt = 0UL;
         var wholeStream = false;
@@ -261,6 +271,7 @@ internal sealed class BucketWatcher
         var probe = ProbeAsync(store, js, watch);
         var restartRequested = false;
         var sizeHinted = false;
+        var fullStateEntries = 0;
         try
         {
             await foreach (var entry in store.WatchAsync(_filter, NatsRawSerializer<byte[]>.Default, opts, watch.Token).ConfigureAwait(false))
@@ -287,6 +298,15 @@ internal sealed class BucketWatcher
                     if (IsLastOfFullState(entry.Revision, entry.Delta))
                     {
                         await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
+                    }
+
+                    if (++fullStateEntries >= RenewWatchAfterEntries && !_pending.IsReadingFullState)
+                    {
+                        // The state is read: a new watch follows it from here, without the old one's large buffers.
+                        _renewing = true;
+                        _caughtUp = true;
+                        await watch.CancelAsync().ConfigureAwait(false);
+                        break;
                     }
                 }
                 else if (catchingUp)
