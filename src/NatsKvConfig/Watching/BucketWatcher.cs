@@ -119,6 +119,7 @@ internal sealed class BucketWatcher
             {
                 var exception = CredentialRedactor.Redact(caught);
                 _caughtUp = false;
+                _renewing = false; // a watch that failed starting over is a restart like any other
                 failures++;
                 LastFailure = exception;
                 _firstFailure.TrySetResult(exception);
@@ -295,12 +296,10 @@ internal sealed class BucketWatcher
                         await check.ConfigureAwait(false);
                     }
 
-                    if (IsLastOfFullState(entry.Revision, entry.Delta))
-                    {
-                        await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false);
-                    }
-
-                    if (++fullStateEntries >= RenewWatchAfterEntries && !_pending.IsReadingFullState)
+                    fullStateEntries++;
+                    if (IsLastOfFullState(entry.Revision, entry.Delta)
+                        && await CompleteFullStateIfReadAsync(js, entry.Revision, entry.Delta, watch.Token).ConfigureAwait(false)
+                        && fullStateEntries >= RenewWatchAfterEntries)
                     {
                         // The state is read: a new watch follows it from here, without the old one's large buffers.
                         _renewing = true;
@@ -351,13 +350,16 @@ internal sealed class BucketWatcher
 
     private Exception? LastProbeFailure { get; set; }
 
-    // The initial state is complete once the newest revision that existed when the watch started was read.
-    private async ValueTask CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
+    // The initial state is complete once the newest revision that existed when the watch started was read; says whether it was.
+    private async ValueTask<bool> CompleteFullStateIfReadAsync(NatsJSContext js, ulong revision, ulong delta, CancellationToken cancellationToken)
     {
-        if (await HasReadBoundaryAsync(js, revision, delta, cancellationToken).ConfigureAwait(false))
+        if (!await HasReadBoundaryAsync(js, revision, delta, cancellationToken).ConfigureAwait(false))
         {
-            _pending.CompleteFullState();
+            return false;
         }
+
+        _pending.CompleteFullState();
+        return true;
     }
 
     // A catch-up from a snapshot is complete once the newest revision that existed when the watch resumed was read.
