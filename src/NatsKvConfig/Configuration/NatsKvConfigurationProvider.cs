@@ -200,7 +200,6 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
                 Volatile.Write(ref _restoringKeyCount, -1);
                 _pending.BeginFullState(default);
                 _watchLoop = Task.Run(() => _watcher.RunAsync(_stopping.Token));
-                opened = null;
             }
             else
             {
@@ -232,10 +231,10 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
         }
 
         var cause = _watcher.LastFailure ?? ApplyFailure;
-        if (opened is not null)
+        if (Volatile.Read(ref _restoredSnapshot) is { } served)
         {
             // Last-known-good configuration beats none, whether or not the source is optional.
-            Log.ServingSnapshot(_logger, cause, Bucket, _source.SnapshotPath!, opened.Revision, (long)(DateTimeOffset.UtcNow - opened.WrittenAt).TotalSeconds, (long)_source.StartupTimeout.TotalMilliseconds, opened.Revision + 1);
+            Log.ServingSnapshot(_logger, cause, Bucket, _source.SnapshotPath!, served.Revision, (long)(DateTimeOffset.UtcNow - served.WrittenAt).TotalSeconds, (long)_source.StartupTimeout.TotalMilliseconds, served.Revision + 1);
             return;
         }
 
