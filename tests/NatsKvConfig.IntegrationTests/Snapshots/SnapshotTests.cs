@@ -116,8 +116,12 @@ public sealed class SnapshotTests : IDisposable
         Assert.Null(root["late"]);
     }
 
-    [Fact]
-    public async Task A_restart_restores_the_snapshot_with_the_changes_since_then_the_full_state_confirms_it_without_a_reload()
+    // Also from a file of format 3, as the previous version wrote it: it carries no count of keys, so its entries
+    // are read before the watch starts.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_restart_restores_the_snapshot_with_the_changes_since_then_the_full_state_confirms_it_without_a_reload(bool previousFormat)
     {
         var server = await SharedNatsServer.GetAsync();
         await using var bucket = await TestBucket.CreateAsync(server.Url);
@@ -125,6 +129,11 @@ public sealed class SnapshotTests : IDisposable
         await bucket.PutAsync("b", "1");
         await bucket.PutAsync("c", """{"x": "1"}""");
         var path = await WrittenSnapshotAsync(bucket);
+        if (previousFormat)
+        {
+            Assert.True(SnapshotFile.TryRead(path, out var current, out var reason), reason);
+            await File.WriteAllBytesAsync(path, Tests.Snapshots.EarlierSnapshotFormats.WriteVersion3(current!));
+        }
 
         await bucket.PutAsync("a", "2");
         await bucket.DeleteAsync("b");
@@ -182,33 +191,6 @@ public sealed class SnapshotTests : IDisposable
         await bucket.PutAsync("b", "3");
         await Eventually.TrueAsync(() => root["b"] == "3", "live changes flow after the full read");
         await WaitForSnapshotAsync(path, provider.AppliedRevision);
-    }
-
-    [Fact]
-    public async Task A_snapshot_written_by_the_previous_format_is_still_restored_with_the_changes_since()
-    {
-        var server = await SharedNatsServer.GetAsync();
-        await using var bucket = await TestBucket.CreateAsync(server.Url);
-        await bucket.PutAsync("a", "1");
-        await bucket.PutAsync("b", "1");
-        await bucket.PutAsync("c", """{"x": "1"}""");
-        var path = await WrittenSnapshotAsync(bucket);
-        Assert.True(SnapshotFile.TryRead(path, out var current, out var reason), reason);
-        await File.WriteAllBytesAsync(path, Tests.Snapshots.EarlierSnapshotFormats.WriteVersion3(current!));
-
-        await bucket.PutAsync("a", "2");
-        await bucket.DeleteAsync("b");
-        var logs = new CapturingLoggerProvider();
-
-        using var root = Build(bucket, path, logs);
-
-        Assert.True(root.Provider().IsLoaded);
-        Assert.True(logs.Has(7005), "the version 3 snapshot was restored");
-        Assert.False(logs.Has(7002));
-        Assert.Equal("2", root["a"]);
-        Assert.Null(root["b"]);
-        Assert.Equal("1", root["c:x"]);
-        await Eventually.TrueAsync(() => logs.Has(11001), "the bucket's full state confirms what the snapshot and the changes since produced", Long);
     }
 
     [Fact]
