@@ -170,10 +170,11 @@ public sealed class NatsKvConfigurationProvider : ConfigurationProvider, IDispos
 
         // A file of a format before 4 does not say how many keys it holds, which the watch needs from its start
         // (see BucketWatcher.IsAnotherBucket): its entries are read first.
-        var restored = opened is { LiveKeyCount: null } ? RestoreEntries(opened) : null;
-        if (opened is { LiveKeyCount: null } && restored is null)
+        BucketProjection? restored = null;
+        if (opened is { LiveKeyCount: null })
         {
-            opened = null;
+            restored = RestoreEntries(opened);
+            opened = restored is null ? null : opened;
         }
 
         if (opened is not null)

@@ -28,9 +28,13 @@ public static class NatsKvKeyMapper
     private const char PathSeparator = ':';
     private const char EscapeMarker = '=';
 
-    // What IsPlainKeyChar accepts, and the separator.
-    private static readonly SearchValues<char> PlainKeyCharsAndSeparator =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/.");
+    // What IsPlainKeyChar accepts.
+    private const string PlainKeyChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_/";
+
+    // The plain characters with the separator: of a key, and of the path it maps to (as characters and as UTF-8).
+    private static readonly SearchValues<char> PlainKeyCharsAndSeparator = SearchValues.Create(PlainKeyChars + KeySeparator);
+    private static readonly SearchValues<char> PlainPathChars = SearchValues.Create(PlainKeyChars + PathSeparator);
+    private static readonly SearchValues<byte> PlainPathBytes = SearchValues.Create(Encoding.ASCII.GetBytes(PlainKeyChars + PathSeparator));
 
     /// <summary>
     /// Whether the UTF-8 <paramref name="key"/> is a plain key (plain characters, dots only between them: it maps by
@@ -69,31 +73,20 @@ public static class NatsKvKeyMapper
     /// them), so that its key is the path with dots for colons. Checked on the bytes, making no string: for reading
     /// a snapshot, which stores a plain key's entry as its path alone.
     /// </summary>
-    internal static bool IsPlainPath(ReadOnlySpan<byte> path) => IsPlainPath<byte>(path);
+    internal static bool IsPlainPath(ReadOnlySpan<byte> path) =>
+        !path.IsEmpty
+        && path.IndexOfAnyExcept(PlainPathBytes) < 0
+        && path[0] != (byte)PathSeparator
+        && path[^1] != (byte)PathSeparator
+        && path.IndexOf("::"u8) < 0;
 
-    /// <summary>Whether <paramref name="path"/> is what a plain key maps to (see the UTF-8 overload).</summary>
-    internal static bool IsPlainPath(string path) => IsPlainPath<char>(path);
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // once per snapshot entry, at start-up
-    private static bool IsPlainPath<TUnit>(ReadOnlySpan<TUnit> path)
-        where TUnit : unmanaged, System.Numerics.IBinaryInteger<TUnit>
-    {
-        if (path.IsEmpty || uint.CreateTruncating(path[0]) == PathSeparator || uint.CreateTruncating(path[^1]) == PathSeparator)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < path.Length; i++)
-        {
-            var unit = uint.CreateTruncating(path[i]);
-            if (unit == PathSeparator ? uint.CreateTruncating(path[i - 1]) == PathSeparator : unit >= 0x80 || !IsPlainKeyChar((char)unit))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Whether <paramref name="path"/> is what a plain key maps to (see the UTF-8 overload), as <see cref="IsPlainKey"/> checks a key.</summary>
+    internal static bool IsPlainPath(ReadOnlySpan<char> path) =>
+        !path.IsEmpty
+        && path.IndexOfAnyExcept(PlainPathChars) < 0
+        && path[0] != PathSeparator
+        && path[^1] != PathSeparator
+        && !path.Contains("::", StringComparison.Ordinal);
 
     /// <summary>The characters a key token may hold without escaping, as shown in error messages.</summary>
     /// <remarks>Display text, not a contract: internal so its wording can change without breaking callers.</remarks>

@@ -23,10 +23,4 @@ internal sealed record ConfigurationSnapshot(
 {
     /// <summary>How many keys have a value: the entries that produced a path.</summary>
     public int LiveKeyCount => Entries.Count(entry => entry.OutputCount > 0);
-
-    /// <summary>Whether this snapshot was taken by a source reading the same data the same way.</summary>
-    public bool Matches(string bucket, string keyPrefix, JsonExpansionLimits? jsonExpansion) =>
-        string.Equals(Bucket, bucket, StringComparison.Ordinal)
-        && string.Equals(KeyPrefix, keyPrefix, StringComparison.Ordinal)
-        && Equals(JsonExpansion, jsonExpansion);
 }

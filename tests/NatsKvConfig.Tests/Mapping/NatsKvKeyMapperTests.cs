@@ -48,6 +48,23 @@ public class NatsKvKeyMapperTests
             iter: 20_000);
     }
 
+    // What a snapshot stores as a plain key's path alone: exactly the paths a plain key maps to, checked alike on
+    // characters and on UTF-8 (a path of other characters is not plain in either).
+    [Fact]
+    public void A_path_is_plain_exactly_when_it_is_what_a_plain_key_maps_to()
+    {
+        AnyConfigurationPath.Sample(path =>
+        {
+            var key = NatsKvKeyMapper.ToKey(path);
+            var ofPlainKey = NatsKvKeyMapper.IsPlainKey(key) && key.Replace('.', ':') == path;
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(path);
+            return NatsKvKeyMapper.IsPlainPath(path) == ofPlainKey && NatsKvKeyMapper.IsPlainPath(utf8) == ofPlainKey;
+        }, iter: 20_000);
+        Assert.True(NatsKvKeyMapper.IsPlainPath("db:host"u8));
+        Assert.False(NatsKvKeyMapper.IsPlainPath("db.host"));
+        Assert.False(NatsKvKeyMapper.IsPlainPath("db::host"u8));
+    }
+
     [Fact]
     public void Reading_accepts_lower_case_hex_escapes()
     {

@@ -395,9 +395,10 @@ public sealed class SnapshotFileTests : IDisposable
 
         Assert.True(SnapshotFile.TryRead(path, out var read, out var reason), reason);
         Assert.Equal(limits, read!.JsonExpansion);
-        Assert.True(read.Matches("bucket", "prefix", limits with { }));
-        Assert.False(read.Matches("bucket", "prefix", JsonExpansionLimits.Default));
-        Assert.False(read.Matches("bucket", "prefix", jsonExpansion: null));
+        Assert.True(SnapshotFile.TryOpen(path, out var opened, out reason), reason);
+        Assert.True(opened!.Matches("bucket", "prefix", limits with { }));
+        Assert.False(opened.Matches("bucket", "prefix", JsonExpansionLimits.Default));
+        Assert.False(opened.Matches("bucket", "prefix", jsonExpansion: null));
     }
 
     private sealed class EntryCollector : ISnapshotEntrySink
